@@ -1,0 +1,73 @@
+# tongban — the two commands: `make demo` and `make test`. Everything they need is
+# installed by `make setup` from the project's own files (pyproject + uv.lock,
+# package.json + lock, the Debian packages named below).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+TONGBAN_DATA_DIR ?= $(CURDIR)/var
+export TONGBAN_DATA_DIR
+
+# Debian packages: Chromium for browser tests, gettext for translations, PostgreSQL for
+# the production database and its test run, poppler-utils for checking PDFs.
+APT_PACKAGES := chromium gettext postgresql
+UV_VERSION := 0.13.9
+TOOLS := $(CURDIR)/.venv-tools
+UV := $(TOOLS)/bin/uv
+VENV := $(CURDIR)/.venv
+TONGBAN := $(VENV)/bin/tongban
+
+.PHONY: help setup demo test bench screenshots lint format openapi messages clean
+
+help:
+	@echo "make demo         install everything and serve tongban at http://127.0.0.1:$(PORT) with demo data"
+	@echo "make test         install everything and run the whole suite (lint, types, SQLite, PostgreSQL, browser)"
+	@echo "make setup        only install (idempotent)"
+	@echo "make bench        run the benchmarks and write docs/benchmarks.md"
+	@echo "make screenshots  refresh the README screenshots"
+	@echo "make openapi      rewrite docs/openapi.json after a deliberate API change"
+
+setup: $(UV)
+	@scripts/apt-ensure $(APT_PACKAGES)
+	@$(UV) sync --frozen --quiet
+	@[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
+	@$(MAKE) --no-print-directory messages
+
+$(UV):
+	@python3 -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+messages:
+	@cd src/tongban && $(VENV)/bin/python -m django compilemessages --settings=tongban.conf.dev --verbosity 0
+
+demo: setup
+	@mkdir -p "$(TONGBAN_DATA_DIR)"
+	@$(TONGBAN) migrate --no-input --verbosity 0
+	@$(TONGBAN) demo_data
+	@echo "tongban: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/ — demo / demo-password)"
+	@$(VENV)/bin/honcho --procfile Procfile --app-root $(CURDIR) start --port $(PORT)
+
+test: setup
+	@scripts/run-tests
+
+bench: setup
+	@$(VENV)/bin/python bench/run.py
+
+screenshots: setup
+	@scripts/screenshots
+
+lint:
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format:
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+openapi:
+	@$(TONGBAN) export_openapi docs/openapi.json
+
+clean:
+	rm -rf $(TOOLS) $(VENV) node_modules

@@ -1,0 +1,1 @@
+"""tongban (通办): a one-network government services platform."""

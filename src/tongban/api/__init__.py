@@ -1,0 +1,1 @@
+"""The versioned JSON API, assembled from each app's router."""

@@ -1,0 +1,43 @@
+"""Every API error is JSON `{"code", "message"}` with the right status, decided here only."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tongban.core.errors import DomainError
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    # ninja reports ("query", "days") or ("body", "payload", "field"): keep what the caller wrote
+    parts = [str(part) for part in location if part not in {"query", "path", "body", "payload"}]
+    return ".".join(parts) or "input"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+        return api.create_response(request, error.as_dict(), status=error.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        fields = {_field_name(tuple(item.get("loc", ()))): str(item.get("msg", "")) for item in error.errors}
+        names = "、".join(fields)
+        body = {
+            "code": "invalid_input",
+            "message": _("输入有误：%(fields)s") % {"fields": names},
+            "fields": fields,
+        }
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        body = {"code": "not_authenticated", "message": _("请先登录。")}
+        return api.create_response(request, body, status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        body = {"code": f"http_{error.status_code}", "message": str(error)}
+        return api.create_response(request, body, status=error.status_code)

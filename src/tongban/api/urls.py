@@ -1,0 +1,16 @@
+"""The API v1 instance: routers of every app, error handling, the OpenAPI document."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from tongban.api.errors import install
+from tongban.workdays.api import router as workdays_router
+
+api = NinjaAPI(
+    title="tongban API",
+    version="1",
+    description=str(_("通办一网通办平台的 JSON 接口。错误一律返回 {\"code\", \"message\"}。")),
+    urls_namespace="api-v1",
+)
+install(api)
+api.add_router("/workdays", workdays_router)

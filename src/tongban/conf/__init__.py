@@ -1,0 +1,1 @@
+"""Settings: base.py holds every setting with a safe default; the others change defaults."""

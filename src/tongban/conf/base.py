@@ -1,0 +1,147 @@
+"""Every setting tongban has, with a default that works on a laptop; read from the environment."""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from tongban.conf.env import database_from_url, env_bool, env_int, env_list, env_str
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = SOURCE_DIR.parent.parent
+
+# Everything an instance writes lives in its data folder: the SQLite database, uploaded
+# files, the ports its helper processes chose. Two instances with two folders run side by side.
+DATA_DIR = Path(env_str("TONGBAN_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+
+SECRET_KEY = env_str("TONGBAN_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEBUG = env_bool("TONGBAN_DEBUG", False)
+ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "tongban.web.apps.AdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "tongban.core",
+    "tongban.ops",
+    "tongban.workdays",
+    "tongban.web",
+    "tongban.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "tongban.urls"
+WSGI_APPLICATION = "tongban.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("TONGBAN_DATABASE_URL", "sqlite:///tongban.sqlite3"), data_dir=DATA_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TONGBAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [SOURCE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TONGBAN_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages come from npm (package.json + lock) and are served by the app itself:
+# the platform must work inside an isolated government network, so there is no CDN.
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "media")},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TONGBAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- tongban's own settings -------------------------------------------------------------
+
+# The platform clock may be moved (tests, demos, `tongban tick --now`) only where this is on.
+TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", False)
+# Working-day calendar: the region used when a request names none (national calendar).
+TONGBAN_DEFAULT_REGION = env_str("TONGBAN_DEFAULT_REGION", "")
+# Seconds after which a silent worker or scheduler is reported as stale by /healthz.
+TONGBAN_HEARTBEAT_STALE_SECONDS = env_int("TONGBAN_HEARTBEAT_STALE_SECONDS", 180)
+# Seconds the scheduler sleeps between passes.
+TONGBAN_SCHEDULER_INTERVAL = env_int("TONGBAN_SCHEDULER_INTERVAL", 10)
+# From this month on, /healthz and the admin warn when next year's calendar is missing.
+TONGBAN_CALENDAR_WARNING_MONTH = env_int("TONGBAN_CALENDAR_WARNING_MONTH", 10)

@@ -1,0 +1,8 @@
+"""Settings for `make demo` and local work: debug on, the clock may be moved."""
+
+from tongban.conf.base import *  # noqa: F403
+from tongban.conf.env import env_bool
+
+DEBUG = env_bool("TONGBAN_DEBUG", True)
+WHITENOISE_AUTOREFRESH = DEBUG
+TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", True)

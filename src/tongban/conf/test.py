@@ -1,0 +1,7 @@
+"""Settings for the test suite: fast hashing, adjustable clock, tasks run where they are queued."""
+
+from tongban.conf.base import *  # noqa: F403
+from tongban.conf.env import env_bool
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", True)

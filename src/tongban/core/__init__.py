@@ -1,0 +1,1 @@
+"""Pieces every app shares: domain errors, the platform clock."""

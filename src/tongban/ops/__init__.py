@@ -1,0 +1,1 @@
+"""Running the platform: heartbeats, the periodic-job scheduler, ports of helper processes."""

@@ -1,0 +1,24 @@
+"""Admin pages for operators: heartbeats and periodic jobs, read-only."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tongban.ops.models import Heartbeat, JobState
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["process", "beat_at", "platform_now", "pid", "host"]
+
+
+@admin.register(JobState)
+class JobStateAdmin(ReadOnlyAdmin):
+    list_display = ["name", "next_run_at", "last_started_at", "last_finished_at", "runs", "failures"]

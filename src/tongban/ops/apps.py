@@ -1,0 +1,16 @@
+"""Django app configuration for tongban.ops."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    name = "tongban.ops"
+    label = "ops"
+    verbose_name = _("运行")
+
+    def ready(self) -> None:
+        # Periodic jobs are declared in each app's jobs.py; load them all once.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("jobs")

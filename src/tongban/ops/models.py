@@ -1,0 +1,46 @@
+"""Rows the running processes write: heartbeats and the state of each periodic job."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a process kind (worker, scheduler)."""
+
+    process = models.CharField(_("进程"), max_length=40, unique=True)
+    # Real time, not the platform clock: liveness must survive the clock being moved.
+    beat_at = models.DateTimeField(_("最近心跳"))
+    platform_now = models.DateTimeField(_("平台时钟读数"))
+    pid = models.PositiveIntegerField(_("进程号"))
+    host = models.CharField(_("主机"), max_length=200)
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self) -> str:
+        return f"{self.process} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class JobState(models.Model):
+    """When a periodic job runs next, on the platform clock, and how its last run went.
+
+    The scheduler claims a due run by moving `next_run_at` forward with a conditional
+    update, so two schedulers never run the same job twice for one due time.
+    """
+
+    name = models.CharField(_("任务"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("下次运行"))
+    last_started_at = models.DateTimeField(_("上次开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("上次结束"), null=True, blank=True)
+    last_error = models.TextField(_("上次错误"), blank=True)
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,67 @@
+"""Reads for operators: how the platform's processes and data are doing."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from tongban.core import clock
+from tongban.ops.models import Heartbeat
+from tongban.workdays.selectors import calendar_missing_message, calendar_missing_next_year
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str  # ok | degraded | failing
+    checks: dict[str, dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+def _database_check() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any driver error means the database is not usable
+        return {"ok": False, "vendor": connection.vendor, "error": str(error)}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _heartbeat_check(process: str, beats: dict[str, Heartbeat]) -> dict[str, Any]:
+    beat = beats.get(process)
+    if beat is None:
+        return {"ok": False, "last_heartbeat": None, "age_seconds": None}
+    age = (timezone.now() - beat.beat_at).total_seconds()
+    return {
+        "ok": age <= settings.TONGBAN_HEARTBEAT_STALE_SECONDS,
+        "last_heartbeat": beat.beat_at.isoformat(),
+        "age_seconds": round(age, 1),
+        "platform_now": beat.platform_now.isoformat(),
+        "pid": beat.pid,
+    }
+
+
+def health_get() -> Health:
+    database = _database_check()
+    checks: dict[str, dict[str, Any]] = {"database": database}
+    warnings: list[dict[str, Any]] = []
+    if not database["ok"]:
+        return Health(status="failing", checks=checks, warnings=warnings)
+    beats = {beat.process: beat for beat in Heartbeat.objects.all()}
+    checks["worker"] = _heartbeat_check("worker", beats)
+    checks["scheduler"] = _heartbeat_check("scheduler", beats)
+    missing_year = calendar_missing_next_year()
+    checks["calendar"] = {"ok": missing_year is None, "missing_year": missing_year}
+    if missing_year is not None:
+        warnings.append(
+            {
+                "code": "calendar_missing",
+                "year": missing_year,
+                "message": str(calendar_missing_message(missing_year)),
+            }
+        )
+    checks["clock"] = {"ok": True, "now": clock.now().isoformat(), "adjusted": clock.is_adjusted()}
+    healthy = all(check["ok"] for check in checks.values())
+    return Health(status="ok" if healthy else "degraded", checks=checks, warnings=warnings)

@@ -1,0 +1,20 @@
+"""URL map: pages in Chinese at / and English under /en/; the API, health and admin unprefixed."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from tongban.api.urls import api
+from tongban.ops.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("tongban.web.urls")),
+    path("workdays/", include("tongban.workdays.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,1 @@
+"""The working-day calendar: holidays, make-up days, regional adjustments, deadline arithmetic."""

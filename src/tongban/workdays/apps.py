@@ -1,0 +1,10 @@
+"""Django app configuration for tongban.workdays."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkdaysConfig(AppConfig):
+    name = "tongban.workdays"
+    label = "workdays"
+    verbose_name = _("工作日历")

@@ -1,0 +1,44 @@
+"""Vocabularies of the working-day calendar, shared by every app that counts time limits."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LimitUnit(models.TextChoices):
+    """The unit of a time limit, everywhere a limit is stored or asked for."""
+
+    WORKING_DAYS = "working_days", _("工作日")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    MONTHS = "months", _("个月")
+
+
+class DayKind(models.TextChoices):
+    WORKDAY = "workday", _("工作日")
+    WEEKEND = "weekend", _("周末休息日")
+    HOLIDAY = "holiday", _("法定节假日")
+    MAKEUP_WORKDAY = "makeup_workday", _("调休上班日")
+
+
+class DaySource(models.TextChoices):
+    """Where a day's status comes from, most specific last."""
+
+    WEEKDAY_RULE = "weekday_rule", _("周一至周五工作、周末休息")
+    LIBRARY = "national_library", _("国务院节假日安排（随平台发布）")
+    NATIONAL_OVERRIDE = "national_override", _("管理员录入的全国安排")
+    REGIONAL_OVERRIDE = "regional_override", _("地区调整")
+
+
+# Holidays as chinese-calendar names them, with their Chinese names for people.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("元旦"),
+    "Spring Festival": _("春节"),
+    "Tomb-sweeping Day": _("清明节"),
+    "Labour Day": _("劳动节"),
+    "Dragon Boat Festival": _("端午节"),
+    "National Day": _("国庆节"),
+    "Mid-autumn Festival": _("中秋节"),
+    "Anti-Fascist 70th Day": _("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
+}
+
+# Limits beyond this are refused as input errors rather than computed.
+MAX_LIMIT_AMOUNT = 3660

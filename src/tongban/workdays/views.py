@@ -1,0 +1,68 @@
+"""The time-limit calculator page; HTMX swaps in just the answer when it can."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tongban import regions
+from tongban.core.errors import DomainError
+from tongban.workdays.constants import DayKind, DaySource, LimitUnit
+from tongban.workdays.forms import FORMS
+from tongban.workdays.selectors import calendar_get, calendar_known_years, holiday_name
+
+
+def _answer(question: str, data: dict[str, Any]) -> dict[str, Any]:
+    calendar = calendar_get(region=data.get("region", ""))
+    region = regions.get(calendar.region) if calendar.region else None
+    answer: dict[str, Any] = {"question": question, "region": region}
+    if question == "add":
+        answer["result"] = calendar.add(data["date"], data["days"], data["unit"])
+        answer["result_day"] = calendar.day(answer["result"])
+    elif question == "count":
+        answer["count"] = calendar.count_working_days(data["start"], data["end"])
+    else:
+        info = calendar.day(data["date"])
+        answer["day"] = info
+        answer["name"] = holiday_name(info.name)
+        answer["kind_label"] = DayKind(info.kind).label
+        answer["source_label"] = DaySource(info.source).label
+    answer.update(data)
+    if "unit" in data:
+        answer["unit_label"] = LimitUnit(data["unit"]).label
+    return answer
+
+
+def calculator_context(request: HttpRequest) -> dict[str, Any]:
+    """The calculator's forms, and the answer or the errors for the question asked."""
+    question = request.GET.get("q", "add")
+    if question not in FORMS:
+        question = "add"
+    forms = {name: form_class(prefix=name) for name, form_class in FORMS.items()}
+    context: dict[str, Any] = {"question": question, "answer": None, "error": None}
+    if any(key.startswith(f"{question}-") for key in request.GET):
+        form = FORMS[question](request.GET, prefix=question)
+        forms[question] = form
+        if form.is_valid():
+            try:
+                context["answer"] = _answer(question, form.cleaned_data)
+            except DomainError as error:
+                context["error"] = error
+                field = next(iter(error.fields), None)
+                if field in form.fields:
+                    form.add_error(field, str(error.message))
+    known = calendar_known_years()
+    context.update(
+        forms=forms,
+        first_year=known[0],
+        last_year=known[-1],
+        provinces=[region for region in regions.all_regions() if region.level == "province" and region.is_current],
+    )
+    return context
+
+
+def calculator(request: HttpRequest) -> HttpResponse:
+    context = calculator_context(request)
+    if getattr(request, "htmx", False):
+        return render(request, "workdays/_calculator.html", context)
+    return render(request, "workdays/calculator.html", context)
