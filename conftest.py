@@ -65,6 +65,19 @@ def platform_clock() -> Any:
     return clock
 
 
+@pytest.fixture
+def database_url(db: None) -> str:
+    """The test database as a URL, for a `tongban` command run in another process."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(settings['NAME']).resolve()}"
+    return (
+        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    )
+
+
 # --- a live instance ---------------------------------------------------------------------
 
 

@@ -2,14 +2,15 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LimitUnit(models.TextChoices):
     """The unit of a time limit, everywhere a limit is stored or asked for."""
 
-    WORKING_DAYS = "working_days", _("工作日")
-    CALENDAR_DAYS = "calendar_days", _("自然日")
-    MONTHS = "months", _("个月")
+    WORKING_DAYS = "working_days", pgettext_lazy("limit unit", "工作日")
+    CALENDAR_DAYS = "calendar_days", pgettext_lazy("limit unit", "自然日")
+    MONTHS = "months", pgettext_lazy("limit unit", "个月")
 
 
 class DayKind(models.TextChoices):

@@ -15,7 +15,7 @@ from tongban.workdays.constants import HOLIDAY_NAMES, DaySource
 from tongban.workdays.models import CalendarYear, DayOverride
 
 _lock = threading.Lock()
-_snapshots: dict[str, tuple[tuple[int | None, int | None], WorkCalendar]] = {}
+_snapshots: dict[str, tuple[tuple[object, ...], WorkCalendar]] = {}
 
 
 @cache
@@ -50,11 +50,20 @@ def region_normalise(region: str | None) -> str:
     return region_require(code).code
 
 
-def calendar_revision() -> tuple[int | None, int | None]:
-    """Changes with every saved or deleted override or year (history ids only grow)."""
-    overrides = DayOverride.history.aggregate(last=Max("history_id"))["last"]
-    years = CalendarYear.history.aggregate(last=Max("history_id"))["last"]
-    return overrides, years
+Revision = tuple[object, ...]
+
+
+def calendar_revision() -> Revision:
+    """Changes with every saved or deleted override or year: each leaves a history row.
+
+    The time of the last history row is part of it because a rolled-back write can leave
+    SQLite to hand out the same history id again.
+    """
+    revision: list[object] = []
+    for model in (DayOverride, CalendarYear):
+        last = model.history.aggregate(id=Max("history_id"), at=Max("history_date"))  # type: ignore[attr-defined]
+        revision += [last["id"], last["at"]]
+    return tuple(revision)
 
 
 def calendar_get(*, region: str | None = None) -> WorkCalendar:

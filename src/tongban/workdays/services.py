@@ -82,9 +82,7 @@ def calendar_year_save(
         raise InvalidInput(
             "invalid_arrangement", _("同一日期出现了两次。"), fields={"days": "duplicate"}
         )
-    calendar_year, _created = CalendarYear.objects.get_or_create(
-        year=year, defaults={"source": source, "published_on": published_on}
-    )
+    calendar_year = CalendarYear.objects.filter(year=year).first() or CalendarYear(year=year)
     calendar_year.source = source
     calendar_year.published_on = published_on
     calendar_year.full_clean()

@@ -1,5 +1,6 @@
 """The time-limit calculator page; HTMX swaps in just the answer when it can."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -33,13 +34,24 @@ def _answer(question: str, data: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def _error_field(error: DomainError, data: dict[str, Any]) -> str:
+    """The field a refusal is about, so the message stands next to it."""
+    named = next(iter(error.fields), None)
+    if named in data:
+        return named
+    dates = [name for name, value in data.items() if isinstance(value, dt.date)]
+    year = error.extra.get("year")
+    in_year = [name for name in dates if data[name].year == year]
+    return (in_year or dates)[-1 if not in_year else 0]
+
+
 def calculator_context(request: HttpRequest) -> dict[str, Any]:
     """The calculator's forms, and the answer or the errors for the question asked."""
     question = request.GET.get("q", "add")
     if question not in FORMS:
         question = "add"
     forms = {name: form_class(prefix=name) for name, form_class in FORMS.items()}
-    context: dict[str, Any] = {"question": question, "answer": None, "error": None}
+    context: dict[str, Any] = {"question": question, "answer": None}
     if any(key.startswith(f"{question}-") for key in request.GET):
         form = FORMS[question](request.GET, prefix=question)
         forms[question] = form
@@ -47,10 +59,7 @@ def calculator_context(request: HttpRequest) -> dict[str, Any]:
             try:
                 context["answer"] = _answer(question, form.cleaned_data)
             except DomainError as error:
-                context["error"] = error
-                field = next(iter(error.fields), None)
-                if field in form.fields:
-                    form.add_error(field, str(error.message))
+                form.add_error(_error_field(error, form.cleaned_data), str(error.message))
     known = calendar_known_years()
     context.update(
         forms=forms,
