@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: a private data folder, the platform clock, and a live
 instance — the Procfile's processes started on free ports against their own database."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -36,7 +37,9 @@ def _private_data_folder() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Browser tests run on PostgreSQL only (the SQLite run is the fast one)."""
     url = os.environ.get("TONGBAN_DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -73,9 +76,7 @@ def database_url(db: None) -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{Path(settings['NAME']).resolve()}"
-    return (
-        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    )
+    return f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 # --- a live instance ---------------------------------------------------------------------
@@ -113,25 +114,35 @@ class LiveInstance:
     urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def tongban(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def tongban(
+        self, *arguments: str, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         """Run `tongban ARGUMENTS` against this instance, as an operator would."""
         return subprocess.run(
             [str(VENV_BIN / "tongban"), *arguments],
-            env=self.env, capture_output=True, text=True, check=check, timeout=120,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=120,
         )
 
     def get_json(self, path: str) -> Any:
         with urllib.request.urlopen(self.urls["web"] + path, timeout=10) as response:
             return json.loads(response.read())
 
-    def wait_for(self, predicate: Any, *, timeout: float = 30, what: str = "condition") -> Any:
+    def wait_for(
+        self, predicate: Any, *, timeout: float = 30, what: str = "condition"
+    ) -> Any:
         deadline = time.monotonic() + timeout
         while True:
             value = predicate()
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; logs:\n{self.logs()}")
+                raise AssertionError(
+                    f"timed out waiting for {what}; logs:\n{self.logs()}"
+                )
             time.sleep(0.2)
 
     def logs(self) -> str:
@@ -169,8 +180,14 @@ def live_instance() -> Iterator[LiveInstance]:
     instance.tongban("migrate", "--no-input", "--verbosity", "0")
     for name, command in _procfile().items():
         log = (data_dir / "logs" / f"{name}.log").open("wb")
-        instance.processes[name] = subprocess.Popen(
-            command, shell=True, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        # Procfile lines are shell commands, as honcho runs them.
+        instance.processes[name] = subprocess.Popen(  # noqa: S602
+            command,
+            shell=True,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -178,7 +195,9 @@ def live_instance() -> Iterator[LiveInstance]:
 
         def web_answers() -> bool:
             try:
-                urllib.request.urlopen(instance.urls["web"] + "/healthz", timeout=2).close()
+                urllib.request.urlopen(
+                    instance.urls["web"] + "/healthz", timeout=2
+                ).close()
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 return False
             return True
@@ -189,10 +208,8 @@ def live_instance() -> Iterator[LiveInstance]:
         import signal
 
         for process in instance.processes.values():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         for process in instance.processes.values():
             try:
                 process.wait(timeout=15)

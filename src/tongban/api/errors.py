@@ -12,7 +12,11 @@ from tongban.core.errors import DomainError
 
 def _field_name(location: tuple[Any, ...]) -> str:
     # ninja reports ("query", "days") or ("body", "payload", "field"): keep what the caller wrote
-    parts = [str(part) for part in location if part not in {"query", "path", "body", "payload"}]
+    parts = [
+        str(part)
+        for part in location
+        if part not in {"query", "path", "body", "payload"}
+    ]
     return ".".join(parts) or "input"
 
 
@@ -23,7 +27,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
-        fields = {_field_name(tuple(item.get("loc", ()))): str(item.get("msg", "")) for item in error.errors}
+        fields = {
+            _field_name(tuple(item.get("loc", ()))): str(item.get("msg", ""))
+            for item in error.errors
+        }
         names = "、".join(fields)
         body = {
             "code": "invalid_input",
@@ -33,7 +40,9 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(AuthenticationError)
-    def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    def authentication_error(
+        request: HttpRequest, error: AuthenticationError
+    ) -> HttpResponse:
         body = {"code": "not_authenticated", "message": _("请先登录。")}
         return api.create_response(request, body, status=401)
 

@@ -9,7 +9,9 @@ from tongban.workdays.api import router as workdays_router
 api = NinjaAPI(
     title="tongban API",
     version="1",
-    description=str(_("通办一网通办平台的 JSON 接口。错误一律返回 {\"code\", \"message\"}。")),
+    description=str(
+        _('通办一网通办平台的 JSON 接口。错误一律返回 {"code", "message"}。')
+    ),
     urls_namespace="api-v1",
 )
 install(api)

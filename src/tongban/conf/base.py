@@ -13,7 +13,9 @@ PROJECT_DIR = SOURCE_DIR.parent.parent
 # files, the ports its helper processes chose. Two instances with two folders run side by side.
 DATA_DIR = Path(env_str("TONGBAN_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 
-SECRET_KEY = env_str("TONGBAN_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+SECRET_KEY = env_str(
+    "TONGBAN_SECRET_KEY", "dev-only-insecure-key-change-me-in-production"
+)
 DEBUG = env_bool("TONGBAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS", [])
@@ -85,7 +87,9 @@ TASKS = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -128,7 +132,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TONGBAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},

@@ -20,7 +20,9 @@ from django.utils import timezone
 @dataclass(frozen=True)
 class _Offset:
     seconds: float
-    stamp: tuple[int, int]  # (inode, mtime): each move writes a new file, so a new inode
+    stamp: tuple[
+        int, int
+    ]  # (inode, mtime): each move writes a new file, so a new inode
 
 
 _cached: dict[Path, _Offset] = {}
@@ -70,7 +72,9 @@ def is_adjusted() -> bool:
 def set_now(moment: dt.datetime) -> None:
     """Move the platform clock so that it reads `moment` now and keeps running from there."""
     if not settings.TONGBAN_CLOCK_ADJUSTABLE:
-        raise RuntimeError("the platform clock can only be moved where TONGBAN_CLOCK_ADJUSTABLE is on")
+        raise RuntimeError(
+            "the platform clock can only be moved where TONGBAN_CLOCK_ADJUSTABLE is on"
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     offset = (moment - timezone.now()).total_seconds()
@@ -101,5 +105,7 @@ def parse_moment(text: str) -> dt.datetime:
     except ValueError:
         moment = None
     if moment is None:
-        raise ValueError(f"not an ISO date-time: {text!r} (e.g. 2026-03-02T09:00:00+08:00)")
+        raise ValueError(
+            f"not an ISO date-time: {text!r} (e.g. 2026-03-02T09:00:00+08:00)"
+        )
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)

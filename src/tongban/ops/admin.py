@@ -21,4 +21,11 @@ class HeartbeatAdmin(ReadOnlyAdmin):
 
 @admin.register(JobState)
 class JobStateAdmin(ReadOnlyAdmin):
-    list_display = ["name", "next_run_at", "last_started_at", "last_finished_at", "runs", "failures"]
+    list_display = [
+        "name",
+        "next_run_at",
+        "last_started_at",
+        "last_finished_at",
+        "runs",
+        "failures",
+    ]

@@ -20,7 +20,9 @@ class PeriodicJob:
 REGISTRY: dict[str, PeriodicJob] = {}
 
 
-def periodic(*, every: dt.timedelta, name: str | None = None) -> Callable[[Callable[[], object]], Callable[[], object]]:
+def periodic(
+    *, every: dt.timedelta, name: str | None = None
+) -> Callable[[Callable[[], object]], Callable[[], object]]:
     def register(function: Callable[[], object]) -> Callable[[], object]:
         job_name = name or f"{function.__module__}.{function.__name__}"
         REGISTRY[job_name] = PeriodicJob(name=job_name, every=every, function=function)

@@ -9,7 +9,10 @@ from django.utils import timezone
 
 from tongban.core import clock
 from tongban.ops.models import Heartbeat
-from tongban.workdays.selectors import calendar_missing_message, calendar_missing_next_year
+from tongban.workdays.selectors import (
+    calendar_missing_message,
+    calendar_missing_next_year,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ def health_get() -> Health:
                 "message": str(calendar_missing_message(missing_year)),
             }
         )
-    checks["clock"] = {"ok": True, "now": clock.now().isoformat(), "adjusted": clock.is_adjusted()}
+    checks["clock"] = {
+        "ok": True,
+        "now": clock.now().isoformat(),
+        "adjusted": clock.is_adjusted(),
+    }
     healthy = all(check["ok"] for check in checks.values())
-    return Health(status="ok" if healthy else "degraded", checks=checks, warnings=warnings)
+    return Health(
+        status="ok" if healthy else "degraded", checks=checks, warnings=warnings
+    )

@@ -48,9 +48,9 @@ def _claim(job: PeriodicJob, now: dt.datetime) -> bool:
         moved_back = state.next_run_at > now + 2 * job.every
         if state.next_run_at > now and not moved_back:
             return False
-        claimed = JobState.objects.filter(pk=state.pk, next_run_at=state.next_run_at).update(
-            next_run_at=now + job.every, last_started_at=now
-        )
+        claimed = JobState.objects.filter(
+            pk=state.pk, next_run_at=state.next_run_at
+        ).update(next_run_at=now + job.every, last_started_at=now)
     return claimed == 1
 
 
@@ -77,7 +77,9 @@ def scheduler_tick() -> list[JobOutcome]:
             error = traceback.format_exc()
             logger.exception("periodic job %s failed", job.name)
             _finish(job, error)
-            outcomes.append(JobOutcome(job.name, ok=False, error=error.strip().splitlines()[-1]))
+            outcomes.append(
+                JobOutcome(job.name, ok=False, error=error.strip().splitlines()[-1])
+            )
         else:
             _finish(job, "")
             outcomes.append(JobOutcome(job.name, ok=True))

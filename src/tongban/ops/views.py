@@ -10,5 +10,9 @@ from tongban.ops.selectors import health_get
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 while the database answers (degraded parts are reported, not fatal); else 503."""
     health = health_get()
-    body = {"status": health.status, "checks": health.checks, "warnings": health.warnings}
+    body = {
+        "status": health.status,
+        "checks": health.checks,
+        "warnings": health.warnings,
+    }
     return JsonResponse(body, status=503 if health.status == "failing" else 200)

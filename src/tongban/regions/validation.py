@@ -12,7 +12,9 @@ def region_require(code: str | None, *, field: str = "region") -> regions.Region
     if region is None:
         raise InvalidInput(
             "unknown_region",
-            _("地区代码 %(code)s 不存在：请填写 GB/T 2260 六位行政区划代码，如 310115。")
+            _(
+                "地区代码 %(code)s 不存在：请填写 GB/T 2260 六位行政区划代码，如 310115。"
+            )
             % {"code": code},
             fields={field: "unknown"},
         )

@@ -7,7 +7,10 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from tongban.workdays.selectors import calendar_missing_message, calendar_missing_next_year
+from tongban.workdays.selectors import (
+    calendar_missing_message,
+    calendar_missing_next_year,
+)
 
 
 class TongbanAdminSite(admin.AdminSite):
@@ -16,9 +19,13 @@ class TongbanAdminSite(admin.AdminSite):
     index_title = _("平台管理")
     index_template = "web/admin_index.html"
 
-    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         warnings = []
         missing_year = calendar_missing_next_year()
         if missing_year is not None:
             warnings.append(calendar_missing_message(missing_year))
-        return super().index(request, {**(extra_context or {}), "platform_warnings": warnings})
+        return super().index(
+            request, {**(extra_context or {}), "platform_warnings": warnings}
+        )

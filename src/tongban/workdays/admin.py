@@ -41,7 +41,9 @@ class CalendarYearForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         try:
-            cleaned["arranged_days"] = services.arrangement_parse(cleaned.get("days", ""))
+            cleaned["arranged_days"] = services.arrangement_parse(
+                cleaned.get("days", "")
+            )
         except DomainError as error:
             raise ValidationError({"days": str(error.message)}) from error
         return cleaned
@@ -52,7 +54,9 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
     form = CalendarYearForm
     list_display = ["year", "source", "published_on", "updated_at"]
 
-    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool
+    ) -> None:
         saved = services.calendar_year_save(
             year=form.cleaned_data["year"],
             source=form.cleaned_data["source"],
@@ -82,7 +86,9 @@ class DayOverrideAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     search_fields = ["name", "region", "basis"]
 
-    def save_model(self, request: HttpRequest, obj: DayOverride, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: DayOverride, form: Any, change: bool
+    ) -> None:
         if change and form.initial.get("region") is not None:
             original = DayOverride.objects.get(pk=obj.pk)
             if (original.region, original.date) != (obj.region, obj.date):

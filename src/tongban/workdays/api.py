@@ -66,11 +66,14 @@ def parse_pauses(values: list[str]) -> list[Pause]:
     for value in values:
         try:
             start, _sep, end = value.partition("/")
-            pauses.append((dt.date.fromisoformat(start), dt.date.fromisoformat(end or start)))
+            pauses.append(
+                (dt.date.fromisoformat(start), dt.date.fromisoformat(end or start))
+            )
         except ValueError:
             raise InvalidInput(
                 "invalid_pause",
-                _("暂停区间 %(value)s 应写作 2026-03-02/2026-03-06。") % {"value": value},
+                _("暂停区间 %(value)s 应写作 2026-03-02/2026-03-06。")
+                % {"value": value},
                 fields={"pause": value},
             ) from None
     return pauses
@@ -79,7 +82,12 @@ def parse_pauses(values: list[str]) -> list[Pause]:
 ERRORS = {422: ErrorOut}
 
 
-@router.get("/add", response={200: AddOut, **ERRORS}, by_alias=True, summary="N units after a date")
+@router.get(
+    "/add",
+    response={200: AddOut, **ERRORS},
+    by_alias=True,
+    summary="N units after a date",
+)
 def workdays_add(
     request: HttpRequest,
     date: dt.date,
@@ -96,10 +104,22 @@ def workdays_add(
     calendar = calendar_get(region=region)
     pauses = parse_pauses(pause)
     result = calendar.add(date, days, unit, pauses=pauses)
-    return AddOut(date=date, days=days, unit=unit, region=calendar.region, pauses=pauses, result=result)
+    return AddOut(
+        date=date,
+        days=days,
+        unit=unit,
+        region=calendar.region,
+        pauses=pauses,
+        result=result,
+    )
 
 
-@router.get("/count", response={200: CountOut, **ERRORS}, by_alias=True, summary="Working days between")
+@router.get(
+    "/count",
+    response={200: CountOut, **ERRORS},
+    by_alias=True,
+    summary="Working days between",
+)
 def workdays_count(
     request: HttpRequest,
     start: dt.date = Query(..., alias="from"),
@@ -109,10 +129,16 @@ def workdays_count(
     """Working days after `from` up to and including `to` (negative when `to` is earlier)."""
     calendar = calendar_get(region=region)
     count = calendar.count_working_days(start, end)
-    return CountOut(**{"from": start, "to": end}, region=calendar.region, working_days=count)
+    return CountOut(
+        **{"from": start, "to": end}, region=calendar.region, working_days=count
+    )
 
 
-@router.get("/{date}", response={200: DayOut, **ERRORS}, summary="Is this a working day, and why")
+@router.get(
+    "/{date}",
+    response={200: DayOut, **ERRORS},
+    summary="Is this a working day, and why",
+)
 def workdays_day(request: HttpRequest, date: dt.date, region: str = "") -> DayOut:
     calendar = calendar_get(region=region)
     return day_out(calendar.day(date), calendar.region)

@@ -73,7 +73,9 @@ def _merge(pauses: Iterable[Pause]) -> list[tuple[int, int]]:
     for start, end in ranges:
         if end < start:
             raise InvalidInput(
-                "invalid_pause", _("暂停区间的结束日期早于开始日期。"), fields={"pauses": "end"}
+                "invalid_pause",
+                _("暂停区间的结束日期早于开始日期。"),
+                fields={"pauses": "end"},
             )
         if merged and start <= merged[-1][1] + 1:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
@@ -103,14 +105,18 @@ class WorkCalendar:
     ) -> None:
         self.region = region
         self.years = frozenset(years)
-        self._exceptions = {day: status for day, status in exceptions.items() if day.year in self.years}
+        self._exceptions = {
+            day: status for day, status in exceptions.items() if day.year in self.years
+        }
         working: list[int] = []
         for year in sorted(self.years):
             day = dt.date(year, 1, 1)
             end = dt.date(year, 12, 31).toordinal()
             for ordinal in range(day.toordinal(), end + 1):
                 status = self._exceptions.get(dt.date.fromordinal(ordinal))
-                is_working = status.is_working_day if status else ordinal % 7 not in (6, 0)
+                is_working = (
+                    status.is_working_day if status else ordinal % 7 not in (6, 0)
+                )
                 if is_working:
                     working.append(ordinal)
         # date.toordinal() % 7: Monday..Sunday are 1..6, 0 — so 6 and 0 are the weekend.
@@ -140,7 +146,9 @@ class WorkCalendar:
             kind = DayKind.WEEKEND
         else:
             kind = DayKind.HOLIDAY
-        return DayInfo(day, status.is_working_day, kind, status.name, status.source, status.region)
+        return DayInfo(
+            day, status.is_working_day, kind, status.name, status.source, status.region
+        )
 
     def is_working_day(self, day: dt.date) -> bool:
         self.require_year(day.year)
@@ -181,15 +189,21 @@ class WorkCalendar:
             return self.add_calendar_days(start, amount, pauses=pauses)
         if unit == LimitUnit.MONTHS:
             return self.add_months(start, amount, pauses=pauses)
-        raise InvalidInput("invalid_unit", _("未知的时限单位。"), fields={"unit": "choice"})
+        raise InvalidInput(
+            "invalid_unit", _("未知的时限单位。"), fields={"unit": "choice"}
+        )
 
-    def add_working_days(self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()) -> dt.date:
+    def add_working_days(
+        self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()
+    ) -> dt.date:
         _check_amount(days)
         self.require_year(start.year)
         if days == 0:
             return start
         working = self._working
-        cursor = bisect_right(working, start.toordinal())  # first working day after start
+        cursor = bisect_right(
+            working, start.toordinal()
+        )  # first working day after start
         remaining = days
         for pause_start, pause_end in _merge(pauses):
             first = max(bisect_left(working, pause_start), cursor)
@@ -199,7 +213,9 @@ class WorkCalendar:
             cursor = max(cursor, bisect_right(working, pause_end))
         return self._at(cursor + remaining - 1, start)
 
-    def add_calendar_days(self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()) -> dt.date:
+    def add_calendar_days(
+        self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()
+    ) -> dt.date:
         _check_amount(days)
         end = start.toordinal() + days
         for pause_start, pause_end in _merge(pauses):
@@ -210,7 +226,9 @@ class WorkCalendar:
             end += pause_end - max(pause_start, start.toordinal() + 1) + 1
         return self._roll_forward(start, dt.date.fromordinal(end))
 
-    def add_months(self, start: dt.date, months: int, *, pauses: Sequence[Pause] = ()) -> dt.date:
+    def add_months(
+        self, start: dt.date, months: int, *, pauses: Sequence[Pause] = ()
+    ) -> dt.date:
         _check_amount(months)
         month_index = start.month - 1 + months
         year, month = start.year + month_index // 12, month_index % 12 + 1
@@ -242,7 +260,10 @@ class WorkCalendar:
             return -self.count_working_days(end, start, pauses=pauses)
         self._require_span(start, end)
         working = self._working
-        low, high = bisect_right(working, start.toordinal()), bisect_right(working, end.toordinal())
+        low, high = (
+            bisect_right(working, start.toordinal()),
+            bisect_right(working, end.toordinal()),
+        )
         count = high - low
         for pause_start, pause_end in _merge(pauses):
             first = max(bisect_left(working, pause_start), low)

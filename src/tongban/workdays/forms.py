@@ -15,7 +15,11 @@ class _RegionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
             field.widget.attrs.setdefault("class", css)
 
     region = forms.CharField(
@@ -23,14 +27,18 @@ class _RegionForm(forms.Form):
         required=False,
         max_length=6,
         help_text=_REGION_HELP,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "list": "regions"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "list": "regions"}
+        ),
     )
 
 
 class AddForm(_RegionForm):
     date = forms.DateField(label=_("起算日期"), widget=_DATE)
     days = forms.IntegerField(label=_("时限"), min_value=0, max_value=MAX_LIMIT_AMOUNT)
-    unit = forms.ChoiceField(label=_("单位"), choices=LimitUnit.choices, initial=LimitUnit.WORKING_DAYS)
+    unit = forms.ChoiceField(
+        label=_("单位"), choices=LimitUnit.choices, initial=LimitUnit.WORKING_DAYS
+    )
 
 
 class CountForm(_RegionForm):

@@ -14,12 +14,16 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(
-        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("年份"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
     source = models.CharField(
         _("依据"),
         max_length=200,
-        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）"),
+        help_text=_(
+            "如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）"
+        ),
     )
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -47,7 +51,10 @@ class DayOverride(models.Model):
     date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("是否工作日"))
     name = models.CharField(
-        _("名称"), max_length=100, blank=True, help_text=_("节日名称或调整事由，如：春节、台风停工")
+        _("名称"),
+        max_length=100,
+        blank=True,
+        help_text=_("节日名称或调整事由，如：春节、台风停工"),
     )
     basis = models.CharField(_("依据"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -57,7 +64,9 @@ class DayOverride(models.Model):
     class Meta:
         ordering = ["date", "region"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "date"], name="workdays_override_unique_day")
+            models.UniqueConstraint(
+                fields=["region", "date"], name="workdays_override_unique_day"
+            )
         ]
         verbose_name = _("日期调整")
         verbose_name_plural = _("日期调整")

@@ -92,7 +92,9 @@ def _region_chain(code: str) -> list[str]:
 
 def _build(code: str) -> WorkCalendar:
     library_years_, library_statuses = library_days()
-    years = set(library_years_) | set(CalendarYear.objects.values_list("year", flat=True))
+    years = set(library_years_) | set(
+        CalendarYear.objects.values_list("year", flat=True)
+    )
     statuses = dict(library_statuses)
     chain = _region_chain(code)
     rank = {region: index for index, region in enumerate(chain)}
@@ -109,7 +111,9 @@ def _build(code: str) -> WorkCalendar:
 
 
 def calendar_known_years() -> list[int]:
-    years = set(library_years()) | set(CalendarYear.objects.values_list("year", flat=True))
+    years = set(library_years()) | set(
+        CalendarYear.objects.values_list("year", flat=True)
+    )
     return sorted(years)
 
 
@@ -124,6 +128,8 @@ def calendar_missing_next_year(*, today: dt.date | None = None) -> int | None:
 
 def calendar_missing_message(year: int) -> str:
     return str(
-        _("%(year)s 年的节假日安排尚未录入：跨入该年的期限将无法计算。请在管理后台“年度节假日安排”中录入。")
+        _(
+            "%(year)s 年的节假日安排尚未录入：跨入该年的期限将无法计算。请在管理后台“年度节假日安排”中录入。"
+        )
         % {"year": year}
     )

@@ -46,7 +46,9 @@ def arrangement_parse(text: str) -> list[ArrangedDay]:
         except ValueError:
             raise InvalidInput(
                 "invalid_arrangement",
-                _("第 %(line)s 行无法识别：应为“2027-02-06~2027-02-12 休 春节”或“2027-02-14 班 春节”。")
+                _(
+                    "第 %(line)s 行无法识别：应为“2027-02-06~2027-02-12 休 春节”或“2027-02-14 班 春节”。"
+                )
                 % {"line": number},
                 fields={"days": str(number)},
             ) from None
@@ -58,7 +60,11 @@ def arrangement_parse(text: str) -> list[ArrangedDay]:
             )
         is_working = match["kind"] in {"班", "work"}
         for offset in range((end - start).days + 1):
-            days.append(ArrangedDay(start + dt.timedelta(days=offset), is_working, match["name"].strip()))
+            days.append(
+                ArrangedDay(
+                    start + dt.timedelta(days=offset), is_working, match["name"].strip()
+                )
+            )
     return days
 
 
@@ -80,9 +86,13 @@ def calendar_year_save(
         )
     if len({day.date for day in days}) != len(days):
         raise InvalidInput(
-            "invalid_arrangement", _("同一日期出现了两次。"), fields={"days": "duplicate"}
+            "invalid_arrangement",
+            _("同一日期出现了两次。"),
+            fields={"days": "duplicate"},
         )
-    calendar_year = CalendarYear.objects.filter(year=year).first() or CalendarYear(year=year)
+    calendar_year = CalendarYear.objects.filter(year=year).first() or CalendarYear(
+        year=year
+    )
     calendar_year.source = source
     calendar_year.published_on = published_on
     calendar_year.full_clean()
@@ -94,7 +104,10 @@ def calendar_year_save(
             override.delete()
     for day in days:
         day_override_set(
-            region="", date=day.date, is_working_day=day.is_working_day, name=day.name,
+            region="",
+            date=day.date,
+            is_working_day=day.is_working_day,
+            name=day.name,
             basis=source,
         )
     return calendar_year
@@ -106,9 +119,9 @@ def day_override_set(
 ) -> DayOverride:
     """Make a day a working day or a rest day, nationally ('') or in a region and under it."""
     code = region_normalise(region)
-    override = DayOverride.objects.filter(region=code, date=date).first() or DayOverride(
+    override = DayOverride.objects.filter(
         region=code, date=date
-    )
+    ).first() or DayOverride(region=code, date=date)
     override.is_working_day = is_working_day
     override.name = name
     override.basis = basis

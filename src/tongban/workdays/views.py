@@ -59,13 +59,19 @@ def calculator_context(request: HttpRequest) -> dict[str, Any]:
             try:
                 context["answer"] = _answer(question, form.cleaned_data)
             except DomainError as error:
-                form.add_error(_error_field(error, form.cleaned_data), str(error.message))
+                form.add_error(
+                    _error_field(error, form.cleaned_data), str(error.message)
+                )
     known = calendar_known_years()
     context.update(
         forms=forms,
         first_year=known[0],
         last_year=known[-1],
-        provinces=[region for region in regions.all_regions() if region.level == "province" and region.is_current],
+        provinces=[
+            region
+            for region in regions.all_regions()
+            if region.level == "province" and region.is_current
+        ],
     )
     return context
 

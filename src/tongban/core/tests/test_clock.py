@@ -12,8 +12,10 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 def test_moved_clock_reads_the_new_moment_and_keeps_running():
     clock.set_now(dt.datetime(2020, 2, 3, 9, 0, tzinfo=SHANGHAI))
     first = clock.now()
-    assert dt.timedelta(0) <= first - dt.datetime(2020, 2, 3, 9, 0, tzinfo=SHANGHAI) < dt.timedelta(
-        seconds=5
+    assert (
+        dt.timedelta(0)
+        <= first - dt.datetime(2020, 2, 3, 9, 0, tzinfo=SHANGHAI)
+        < dt.timedelta(seconds=5)
     )
     assert clock.today() == dt.date(2020, 2, 3)
     assert clock.now() >= first

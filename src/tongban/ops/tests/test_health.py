@@ -19,7 +19,11 @@ def test_reports_database_and_missing_heartbeats_as_degraded(client, platform_cl
     body = response.json()
     assert body["status"] == "degraded"
     assert body["checks"]["database"]["ok"] is True
-    assert body["checks"]["worker"] == {"ok": False, "last_heartbeat": None, "age_seconds": None}
+    assert body["checks"]["worker"] == {
+        "ok": False,
+        "last_heartbeat": None,
+        "age_seconds": None,
+    }
     assert body["checks"]["scheduler"]["ok"] is False
     assert body["checks"]["clock"]["adjusted"] is True
     assert body["warnings"] == []
@@ -35,12 +39,16 @@ def test_all_well_when_worker_and_scheduler_beat(client, platform_clock):
     assert body["checks"]["worker"]["age_seconds"] < 5
 
 
-def test_warns_from_1_october_when_next_years_calendar_is_missing(client, platform_clock):
+def test_warns_from_1_october_when_next_years_calendar_is_missing(
+    client, platform_clock
+):
     platform_clock.set_now(dt.datetime(2026, 9, 30, 12, 0, tzinfo=SHANGHAI))
     assert client.get("/healthz").json()["warnings"] == []
     platform_clock.set_now(dt.datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI))
     warnings = client.get("/healthz").json()["warnings"]
     assert [(w["code"], w["year"]) for w in warnings] == [("calendar_missing", 2027)]
     assert "2027" in warnings[0]["message"]
-    calendar_year_save(year=2027, source="test", days=arrangement_parse("2027-01-01 休 元旦"))
+    calendar_year_save(
+        year=2027, source="test", days=arrangement_parse("2027-01-01 休 元旦")
+    )
     assert client.get("/healthz").json()["warnings"] == []

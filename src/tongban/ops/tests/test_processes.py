@@ -13,7 +13,9 @@ def test_web_worker_and_scheduler_report_heartbeats_through_healthz(live_instanc
         checks = health["checks"]
         return health if checks["worker"]["ok"] and checks["scheduler"]["ok"] else None
 
-    health = live_instance.wait_for(both_alive, timeout=60, what="worker and scheduler heartbeats")
+    health = live_instance.wait_for(
+        both_alive, timeout=60, what="worker and scheduler heartbeats"
+    )
     assert health["checks"]["database"]["ok"] is True
     assert (live_instance.data_dir / "ports" / "web").exists()
 
@@ -36,4 +38,6 @@ def test_moving_the_clock_five_working_days_reaches_every_process(live_instance)
 
     # The scheduler enqueues the heartbeat task when it is due; the worker runs it and
     # records the platform time it read.
-    live_instance.wait_for(worker_saw_the_new_day, timeout=90, what="the worker to see 9 March")
+    live_instance.wait_for(
+        worker_saw_the_new_day, timeout=90, what="the worker to see 9 March"
+    )

@@ -18,7 +18,9 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 def counting_job():
     runs: list[dt.datetime] = []
     job = PeriodicJob(
-        name="test.count", every=dt.timedelta(hours=1), function=lambda: runs.append(clock.now())
+        name="test.count",
+        every=dt.timedelta(hours=1),
+        function=lambda: runs.append(clock.now()),
     )
     REGISTRY[job.name] = job
     yield runs
@@ -39,12 +41,20 @@ def test_a_due_job_runs_once_and_again_when_due(counting_job, platform_clock):
     state = JobState.objects.get(name="test.count")
     assert state.runs == 2
     ran_at = dt.datetime(2026, 3, 2, 10, 1, tzinfo=SHANGHAI)
-    assert dt.timedelta(hours=1) <= state.next_run_at - ran_at < dt.timedelta(hours=1, seconds=5)
-    assert Heartbeat.objects.get(process="scheduler").platform_now.date() == dt.date(2026, 3, 2)
+    assert (
+        dt.timedelta(hours=1)
+        <= state.next_run_at - ran_at
+        < dt.timedelta(hours=1, seconds=5)
+    )
+    assert Heartbeat.objects.get(process="scheduler").platform_now.date() == dt.date(
+        2026, 3, 2
+    )
 
 
 @pytest.mark.django_db
-def test_moving_the_clock_back_does_not_freeze_the_schedule(counting_job, platform_clock):
+def test_moving_the_clock_back_does_not_freeze_the_schedule(
+    counting_job, platform_clock
+):
     platform_clock.set_now(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI))
     scheduler_tick()
     platform_clock.set_now(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))

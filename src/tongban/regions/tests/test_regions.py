@@ -10,10 +10,16 @@ from tongban import regions
 from tongban.regions import Region
 
 
+def known(code: str) -> Region:
+    region = regions.get(code)
+    assert region is not None, code
+    return region
+
+
 def test_pudong_current_since_1992() -> None:
     # Listed from the 1992-12 revision on (approved Oct 1992, set up Jan 1993).
     assert regions.get("310115") == Region("310115", "浦东新区", 1992, None)
-    assert regions.get("310115").is_current
+    assert known("310115").is_current
 
 
 @pytest.mark.parametrize(
@@ -45,7 +51,7 @@ def test_abolished(code: str, name: str, last_year: int) -> None:
 def test_current() -> None:
     assert regions.get("310151") == Region("310151", "崇明区", 2016, None)
     assert regions.get("110105") == Region("110105", "朝阳区", 1980, None)
-    assert regions.get("440106").is_current  # 广州市天河区
+    assert known("440106").is_current  # 广州市天河区
 
 
 def test_newer_than_the_gb2260_packages() -> None:
@@ -58,10 +64,10 @@ def test_newer_than_the_gb2260_packages() -> None:
     assert regions.get("130502") == Region(
         "130502", "襄都区", 1983, None
     )  # 桥东区, renamed 2020
-    assert regions.get("130521").last_year == 2019  # 邢台县, abolished 2020
+    assert known("130521").last_year == 2019  # 邢台县, abolished 2020
     # Missing from the 2025 snapshot by mistake, still current:
     assert regions.get("500105") == Region("500105", "江北区", 1997, None)
-    assert regions.get("500112").is_current  # 渝北区
+    assert known("500112").is_current  # 渝北区
 
 
 @pytest.mark.parametrize("code", ["710000", "810000", "820000"])
@@ -101,9 +107,9 @@ def test_not_a_string() -> None:
 
 
 def test_names() -> None:
-    assert regions.get("710000").name == "台湾省"
-    assert regions.get("810000").name == "香港特别行政区"
-    assert regions.get("820000").name == "澳门特别行政区"
+    assert known("710000").name == "台湾省"
+    assert known("810000").name == "香港特别行政区"
+    assert known("820000").name == "澳门特别行政区"
 
 
 def test_ancestors() -> None:
@@ -129,14 +135,14 @@ def test_ancestors() -> None:
 
 
 def test_level() -> None:
-    assert regions.get("440000").level == "province"
-    assert regions.get("440100").level == "prefecture"
-    assert regions.get("440106").level == "county"
+    assert known("440000").level == "province"
+    assert known("440100").level == "prefecture"
+    assert known("440106").level == "county"
 
 
 def test_region_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        regions.get("310115").name = "x"  # type: ignore[misc, union-attr]
+        known("310115").name = "x"  # type: ignore[misc, union-attr]
 
 
 def test_search_by_name_and_code() -> None:

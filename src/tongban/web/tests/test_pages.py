@@ -19,8 +19,16 @@ def test_home_page_says_what_tongban_is_and_offers_the_calculator(client):
 
 
 def test_calculator_answers_without_javascript(client):
-    response = client.get("/workdays/", {"q": "add", "add-date": "2020-01-23", "add-days": "1",
-                                         "add-unit": "working_days", "add-region": ""})
+    response = client.get(
+        "/workdays/",
+        {
+            "q": "add",
+            "add-date": "2020-01-23",
+            "add-days": "1",
+            "add-unit": "working_days",
+            "add-region": "",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="result">2020-02-03' in html
@@ -33,13 +41,15 @@ def test_calculator_answers_an_htmx_request_with_just_the_calculator(client):
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert html.lstrip().startswith("<section id=\"calculator\"")
+    assert html.lstrip().startswith('<section id="calculator"')
     assert "15 个工作日" in html
     assert "<html" not in html
 
 
 def test_day_question_explains_a_holiday(client):
-    html = client.get("/workdays/", {"q": "day", "day-date": "2026-02-17"}).content.decode()
+    html = client.get(
+        "/workdays/", {"q": "day", "day-date": "2026-02-17"}
+    ).content.decode()
     assert "休息日" in html
     assert "春节" in html
     assert "法定节假日" in html
@@ -48,26 +58,62 @@ def test_day_question_explains_a_holiday(client):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"q": "add", "add-date": "2026-03-02", "add-days": "1", "add-unit": "working_days",
-          "add-region": "999999"}, "地区代码 999999 不存在"),
-        ({"q": "add", "add-date": "2027-03-01", "add-days": "5", "add-unit": "working_days"},
-         "日历缺少 2027 年"),
-        ({"q": "add", "add-date": "", "add-days": "5", "add-unit": "working_days"}, "这个字段是必填项"),
-        ({"q": "add", "add-date": "2026-03-02", "add-days": "-3", "add-unit": "working_days"},
-         "0"),
+        (
+            {
+                "q": "add",
+                "add-date": "2026-03-02",
+                "add-days": "1",
+                "add-unit": "working_days",
+                "add-region": "999999",
+            },
+            "地区代码 999999 不存在",
+        ),
+        (
+            {
+                "q": "add",
+                "add-date": "2027-03-01",
+                "add-days": "5",
+                "add-unit": "working_days",
+            },
+            "日历缺少 2027 年",
+        ),
+        (
+            {"q": "add", "add-date": "", "add-days": "5", "add-unit": "working_days"},
+            "这个字段是必填项",
+        ),
+        (
+            {
+                "q": "add",
+                "add-date": "2026-03-02",
+                "add-days": "-3",
+                "add-unit": "working_days",
+            },
+            "0",
+        ),
     ],
 )
-def test_errors_are_summarised_at_the_top_and_said_next_to_the_field(client, query, message):
+def test_errors_are_summarised_at_the_top_and_said_next_to_the_field(
+    client, query, message
+):
     html = client.get("/workdays/", query).content.decode()
     assert 'class="error-summary' in html
     assert message in html
-    summary = html[html.index("error-summary"):html.index("</ul>", html.index("error-summary"))]
+    summary = html[
+        html.index("error-summary") : html.index("</ul>", html.index("error-summary"))
+    ]
     assert 'href="#id_add-' in summary
 
 
 def test_english_pages_live_under_en(client):
-    response = client.get("/en/workdays/", {"q": "add", "add-date": "2020-01-23", "add-days": "1",
-                                            "add-unit": "working_days"})
+    response = client.get(
+        "/en/workdays/",
+        {
+            "q": "add",
+            "add-date": "2020-01-23",
+            "add-days": "1",
+            "add-unit": "working_days",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="en">' in html
@@ -87,7 +133,9 @@ def test_every_page_is_usable_on_a_phone(client):
 def test_admin_warns_when_next_years_calendar_is_missing(admin_client, platform_clock):
     import datetime as dt
 
-    platform_clock.set_now(dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    platform_clock.set_now(
+        dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
     html = admin_client.get("/admin/").content.decode()
     assert "2027 年的节假日安排尚未录入" in html
 
@@ -123,13 +171,23 @@ def test_admin_refuses_an_unreadable_arrangement_and_saves_nothing(admin_client)
 def test_admin_adds_a_regional_adjustment_and_refuses_unknown_regions(admin_client):
     bad = admin_client.post(
         "/admin/workdays/dayoverride/add/",
-        {"region": "999999", "date": "2026-03-06", "is_working_day": "", "name": "调休"},
+        {
+            "region": "999999",
+            "date": "2026-03-06",
+            "is_working_day": "",
+            "name": "调休",
+        },
     )
     assert bad.status_code == 200
     assert "999999" in bad.content.decode()
     good = admin_client.post(
         "/admin/workdays/dayoverride/add/",
-        {"region": "310000", "date": "2026-03-06", "name": "调休", "basis": "沪府（测试）"},
+        {
+            "region": "310000",
+            "date": "2026-03-06",
+            "name": "调休",
+            "basis": "沪府（测试）",
+        },
     )
     assert good.status_code == 302
     api = admin_client.get("/api/v1/workdays/2026-03-06", {"region": "310115"}).json()

@@ -32,7 +32,9 @@ def test_a_year_added_by_an_administrator_becomes_computable():
     with pytest.raises(CalendarMissing):
         calendar_get().add_working_days(D(2027, 2, 5), 1)
     calendar_year_save(
-        year=2027, source="国务院办公厅通知（测试）", days=arrangement_parse(ARRANGEMENT_2027)
+        year=2027,
+        source="国务院办公厅通知（测试）",
+        days=arrangement_parse(ARRANGEMENT_2027),
     )
     calendar = calendar_get()
     assert calendar.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 14)
@@ -44,11 +46,15 @@ def test_a_year_added_by_an_administrator_becomes_computable():
 
 
 def test_saving_a_year_again_replaces_its_days_and_keeps_history():
-    calendar_year_save(year=2027, source="第一版", days=arrangement_parse(ARRANGEMENT_2027))
-    calendar_year_save(year=2027, source="更正版", days=arrangement_parse("2027-01-01 休 元旦"))
-    assert list(DayOverride.objects.filter(region="").values_list("date", flat=True)) == [
-        D(2027, 1, 1)
-    ]
+    calendar_year_save(
+        year=2027, source="第一版", days=arrangement_parse(ARRANGEMENT_2027)
+    )
+    calendar_year_save(
+        year=2027, source="更正版", days=arrangement_parse("2027-01-01 休 元旦")
+    )
+    assert list(
+        DayOverride.objects.filter(region="").values_list("date", flat=True)
+    ) == [D(2027, 1, 1)]
     assert CalendarYear.objects.get(year=2027).source == "更正版"
     assert calendar_get().day(D(2027, 2, 8)).is_working_day is True
     # Every creation, change and deletion is kept.
@@ -63,7 +69,9 @@ def test_saving_a_year_again_replaces_its_days_and_keeps_history():
 def test_a_bad_arrangement_is_refused_and_nothing_is_saved():
     with pytest.raises(InvalidInput) as error:
         calendar_year_save(
-            year=2027, source="x", days=arrangement_parse("2027-01-01 休 元旦\n2028-01-01 休 元旦")
+            year=2027,
+            source="x",
+            days=arrangement_parse("2027-01-01 休 元旦\n2028-01-01 休 元旦"),
         )
     assert error.value.code == "invalid_arrangement"
     assert CalendarYear.objects.count() == 0
@@ -76,22 +84,30 @@ def test_a_bad_arrangement_is_refused_and_nothing_is_saved():
 
 def test_a_regional_adjustment_applies_to_every_district_under_the_region():
     # Shanghai 310000 makes Friday 6 March 2026 a rest day (test data).
-    day_override_set(region="310000", date=D(2026, 3, 6), is_working_day=False, name="地区调休")
+    day_override_set(
+        region="310000", date=D(2026, 3, 6), is_working_day=False, name="地区调休"
+    )
     pudong = calendar_get(region="310115")
     assert pudong.is_working_day(D(2026, 3, 6)) is False
     assert pudong.day(D(2026, 3, 6)).source == "regional_override"
     assert pudong.day(D(2026, 3, 6)).region == "310000"
     # Districts abolished long ago still belong to the city: 卢湾区 (310103).
     assert calendar_get(region="310103").is_working_day(D(2026, 3, 6)) is False
-    assert calendar_get(region="310000").add_working_days(D(2026, 3, 5), 1) == D(2026, 3, 9)
+    assert calendar_get(region="310000").add_working_days(D(2026, 3, 5), 1) == D(
+        2026, 3, 9
+    )
     # Neither the nation nor another province is affected.
     assert calendar_get().is_working_day(D(2026, 3, 6)) is True
     assert calendar_get(region="320000").is_working_day(D(2026, 3, 6)) is True
 
 
 def test_the_most_specific_region_wins():
-    day_override_set(region="310000", date=D(2026, 3, 6), is_working_day=False, name="全市调休")
-    day_override_set(region="310115", date=D(2026, 3, 6), is_working_day=True, name="浦东照常")
+    day_override_set(
+        region="310000", date=D(2026, 3, 6), is_working_day=False, name="全市调休"
+    )
+    day_override_set(
+        region="310115", date=D(2026, 3, 6), is_working_day=True, name="浦东照常"
+    )
     assert calendar_get(region="310115").is_working_day(D(2026, 3, 6)) is True
     assert calendar_get(region="310104").is_working_day(D(2026, 3, 6)) is False
     day_override_delete(region="310115", date=D(2026, 3, 6))
@@ -112,6 +128,8 @@ def test_a_change_made_by_another_process_is_seen_at_the_next_question():
     calendar = calendar_get(region="310000")
     assert calendar.is_working_day(D(2026, 3, 6)) is True
     # As the admin site in another process would: a plain ORM write, with history.
-    DayOverride.objects.create(region="310000", date=D(2026, 3, 6), is_working_day=False)
+    DayOverride.objects.create(
+        region="310000", date=D(2026, 3, 6), is_working_day=False
+    )
     assert calendar_get(region="310000").is_working_day(D(2026, 3, 6)) is False
     assert calendar_get(region="310000") is calendar_get(region="310000")

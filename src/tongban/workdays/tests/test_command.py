@@ -1,5 +1,6 @@
 """`tongban workdays` for staff and scripts."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -31,7 +32,9 @@ def test_count_prints_the_number_of_working_days():
 def test_region_is_honoured():
     from tongban.workdays.services import day_override_set
 
-    day_override_set(region="310000", date="2026-03-06", is_working_day=False, name="调休")
+    day_override_set(
+        region="310000", date=dt.date(2026, 3, 6), is_working_day=False, name="调休"
+    )
     assert run("add", "2026-03-05", "1", "--region", "310115") == "2026-03-09"
     assert run("add", "2026-03-05", "1") == "2026-03-06"
 
@@ -56,13 +59,21 @@ def test_the_tongban_console_command_works_from_a_shell(database_url):
     env = {**os.environ, "TONGBAN_DATABASE_URL": database_url}
     result = subprocess.run(
         [str(tongban), "workdays", "add", "2020-01-23", "1"],
-        capture_output=True, text=True, timeout=60, check=False, env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2020-02-03"
     failed = subprocess.run(
         [str(tongban), "workdays", "add", "2027-03-01", "1"],
-        capture_output=True, text=True, timeout=60, check=False, env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
     )
     assert failed.returncode == 1
     assert "calendar_missing" in failed.stderr

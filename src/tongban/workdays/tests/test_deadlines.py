@@ -37,7 +37,9 @@ D = dt.date
         (D(2026, 10, 3), 1, D(2026, 10, 8)),
     ],
 )
-def test_working_days_after_a_date_follow_the_official_arrangement(start, days, expected):
+def test_working_days_after_a_date_follow_the_official_arrangement(
+    start, days, expected
+):
     assert calendar_get().add_working_days(start, days) == expected
 
 
@@ -110,7 +112,9 @@ def test_calendar_day_limits_that_end_on_a_rest_day_move_to_the_next_working_day
         (D(2019, 12, 31), 2, D(2020, 3, 2)),
     ],
 )
-def test_month_limits_end_on_the_corresponding_day_or_the_months_last(start, months, expected):
+def test_month_limits_end_on_the_corresponding_day_or_the_months_last(
+    start, months, expected
+):
     assert calendar_get().add(start, months, LimitUnit.MONTHS) == expected
 
 
@@ -125,13 +129,13 @@ def test_pause_intervals_do_not_count_and_include_both_ends():
     # Two overlapping pauses count once; a pause before the start changes nothing.
     overlapping = [(D(2026, 3, 4), D(2026, 3, 5)), (D(2026, 3, 5), D(2026, 3, 6))]
     assert calendar.add_working_days(start, 5, pauses=overlapping) == D(2026, 3, 12)
-    assert calendar.add_working_days(start, 5, pauses=[(D(2026, 2, 2), D(2026, 2, 6))]) == D(
-        2026, 3, 9
-    )
+    assert calendar.add_working_days(
+        start, 5, pauses=[(D(2026, 2, 2), D(2026, 2, 6))]
+    ) == D(2026, 3, 9)
     # A pause reaching past the plain deadline pushes it beyond the pause's end.
-    assert calendar.add_working_days(start, 2, pauses=[(D(2026, 3, 3), D(2026, 3, 20))]) == D(
-        2026, 3, 24
-    )
+    assert calendar.add_working_days(
+        start, 2, pauses=[(D(2026, 3, 3), D(2026, 3, 20))]
+    ) == D(2026, 3, 24)
     # Calendar-day limits add the paused days back.
     assert calendar.add_calendar_days(start, 7, pauses=paused) == D(2026, 3, 12)
 
@@ -157,12 +161,18 @@ def test_a_year_without_calendar_data_is_an_error_naming_the_year_never_a_guess(
 def test_day_says_why_it_is_or_is_not_a_working_day():
     calendar = calendar_get()
     spring = calendar.day(D(2026, 2, 17))
-    assert (spring.is_working_day, spring.kind, spring.name) == (False, "holiday", "Spring Festival")
+    assert (spring.is_working_day, spring.kind, spring.name) == (
+        False,
+        "holiday",
+        "Spring Festival",
+    )
     makeup = calendar.day(D(2026, 2, 28))
     assert (makeup.is_working_day, makeup.kind) == (True, "makeup_workday")
     weekend = calendar.day(D(2026, 3, 7))
     assert (weekend.is_working_day, weekend.kind, weekend.source) == (
-        False, "weekend", "weekday_rule"
+        False,
+        "weekend",
+        "weekday_rule",
     )
     ordinary = calendar.day(D(2026, 3, 9))
     assert (ordinary.is_working_day, ordinary.kind) == (True, "workday")

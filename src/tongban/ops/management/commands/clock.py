@@ -11,10 +11,14 @@ class Command(BaseCommand):
     help = "Show the platform clock; `set DATETIME` moves it, `reset` puts it back."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", nargs="?", choices=["show", "set", "reset"], default="show")
+        parser.add_argument(
+            "action", nargs="?", choices=["show", "set", "reset"], default="show"
+        )
         parser.add_argument("moment", nargs="?")
 
-    def handle(self, *args: Any, action: str, moment: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, action: str, moment: str | None, **options: Any
+    ) -> None:
         try:
             if action == "set":
                 clock.set_now(clock.parse_moment(moment or ""))

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=None)
 
     def handle(self, *args: Any, interval: float | None, **options: Any) -> None:
-        pause = interval if interval is not None else settings.TONGBAN_SCHEDULER_INTERVAL
+        pause = (
+            interval if interval is not None else settings.TONGBAN_SCHEDULER_INTERVAL
+        )
         running = True
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -36,7 +38,9 @@ class Command(BaseCommand):
                 for outcome in scheduler_tick():
                     if not outcome.ok:
                         self.stderr.write(f"{outcome.name} failed: {outcome.error}")
-            except Exception as error:  # the database may be away for a moment; keep going
+            except (
+                Exception
+            ) as error:  # the database may be away for a moment; keep going
                 self.stderr.write(f"scheduler pass failed: {error}")
             deadline = time.monotonic() + pause
             while running and time.monotonic() < deadline:

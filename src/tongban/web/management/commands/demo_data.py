@@ -30,11 +30,16 @@ class Command(BaseCommand):
         user_model = get_user_model()
         username, password = DEMO_ADMIN
         if not user_model.objects.filter(username=username).exists():
-            user_model.objects.create_superuser(username, "demo@tongban.invalid", password)
+            user_model.objects.create_superuser(
+                username, "demo@tongban.invalid", password
+            )
         for region, day, is_working_day, name in DEMO_ADJUSTMENTS:
             if not DayOverride.objects.filter(region=region, date=day).exists():
                 day_override_set(
-                    region=region, date=day, is_working_day=is_working_day, name=name,
+                    region=region,
+                    date=day,
+                    is_working_day=is_working_day,
+                    name=name,
                     basis="演示数据",
                 )
         self.stdout.write("demo data ready")

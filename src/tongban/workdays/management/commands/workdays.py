@@ -22,14 +22,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        add = actions.add_parser("add", help="the date N working (or calendar) days after DATE")
+        add = actions.add_parser(
+            "add", help="the date N working (or calendar) days after DATE"
+        )
         add.add_argument("date")
         add.add_argument("days", type=int)
         add.add_argument(
-            "--calendar-days", action="store_true", help="count calendar days, not working days"
+            "--calendar-days",
+            action="store_true",
+            help="count calendar days, not working days",
         )
-        add.add_argument("--region", default="", help="GB/T 2260 region code, e.g. 310115")
-        count = actions.add_parser("count", help="working days after FROM up to and including TO")
+        add.add_argument(
+            "--region", default="", help="GB/T 2260 region code, e.g. 310115"
+        )
+        count = actions.add_parser(
+            "count", help="working days after FROM up to and including TO"
+        )
         count.add_argument("start", metavar="FROM")
         count.add_argument("end", metavar="TO")
         count.add_argument("--region", default="")
@@ -41,16 +49,24 @@ class Command(BaseCommand):
         try:
             calendar = calendar_get(region=region)
             if action == "add":
-                unit = LimitUnit.CALENDAR_DAYS if options["calendar_days"] else LimitUnit.WORKING_DAYS
+                unit = (
+                    LimitUnit.CALENDAR_DAYS
+                    if options["calendar_days"]
+                    else LimitUnit.WORKING_DAYS
+                )
                 result = calendar.add(_date(options["date"]), options["days"], unit)
                 self.stdout.write(result.isoformat())
             elif action == "count":
-                count = calendar.count_working_days(_date(options["start"]), _date(options["end"]))
+                count = calendar.count_working_days(
+                    _date(options["start"]), _date(options["end"])
+                )
                 self.stdout.write(str(count))
             else:
                 info = calendar.day(_date(options["date"]))
                 words = "working day" if info.is_working_day else "rest day"
                 name = f" {holiday_name(info.name)}" if info.name else ""
-                self.stdout.write(f"{info.date.isoformat()} {words} ({info.kind}){name}")
+                self.stdout.write(
+                    f"{info.date.isoformat()} {words} ({info.kind}){name}"
+                )
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.message}") from error
