@@ -58,7 +58,9 @@ def bench_deadlines() -> list[str]:
 
     def deadlines_with_pause() -> None:
         for start, days in cases:
-            calendar.add_working_days(start, days, pauses=[(start, start + dt.timedelta(days=5))])
+            calendar.add_working_days(
+                start, days, pauses=[(start, start + dt.timedelta(days=5))]
+            )
 
     def calendar_days() -> None:
         for start, days in cases:
@@ -84,7 +86,10 @@ def bench_deadlines() -> list[str]:
     natural = median_seconds(calendar_days)
     naive = median_seconds(naive_day_by_day, rounds=3) * 10
     build = median_seconds(build_calendar)
-    ask = median_seconds(lambda: [calendar_get(region="310115") for _ in range(1000)]) / 1000
+    ask = (
+        median_seconds(lambda: [calendar_get(region="310115") for _ in range(1000)])
+        / 1000
+    )
     verdict = "met" if plain <= 1.0 else "NOT met"
     return [
         "## Deadlines (working-day calendar)",
