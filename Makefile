@@ -47,7 +47,7 @@ demo: setup
 	@$(TONGBAN) migrate --no-input --verbosity 0
 	@$(TONGBAN) demo_data
 	@echo "tongban: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/ — demo / demo-password)"
-	@$(VENV)/bin/honcho --procfile Procfile --app-root $(CURDIR) start --port $(PORT)
+	@PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile --app-root $(CURDIR) start --port $(PORT)
 
 test: setup
 	@scripts/run-tests

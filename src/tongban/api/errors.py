@@ -1,13 +1,16 @@
 """Every API error is JSON `{"code", "message"}` with the right status, decided here only."""
 
+import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tongban.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -46,7 +49,24 @@ def install(api: NinjaAPI) -> None:
         body = {"code": "not_authenticated", "message": _("请先登录。")}
         return api.create_response(request, body, status=401)
 
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+        body = {"code": "not_found", "message": _("未找到。")}
+        return api.create_response(request, body, status=404)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+        logger.exception("unhandled error in %s %s", request.method, request.path)
+        body = {"code": "internal_error", "message": _("系统出错，请稍后重试。")}
+        return api.create_response(request, body, status=500)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         body = {"code": f"http_{error.status_code}", "message": str(error)}
         return api.create_response(request, body, status=error.status_code)
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any /api/ address no endpoint answers: a JSON 404, like every API error."""
+    body = {"code": "not_found", "message": _("没有这个接口：%(path)s") % {"path": request.path}}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

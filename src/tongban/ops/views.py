@@ -15,4 +15,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": health.checks,
         "warnings": health.warnings,
     }
-    return JsonResponse(body, status=503 if health.status == "failing" else 200)
+    status = 503 if health.status == "failing" else 200
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -135,3 +135,10 @@ def test_openapi_document_and_docs_are_served(client):
     assert "/api/v1/workdays/add" in schema["paths"]
     assert "/api/v1/workdays/{date}" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get("/api/v1/workdays-typo/add")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client.get("/api/v2/anything").json()["code"] == "not_found"
