@@ -192,3 +192,19 @@ def test_admin_adds_a_regional_adjustment_and_refuses_unknown_regions(admin_clie
     assert good.status_code == 302
     api = admin_client.get("/api/v1/workdays/2026-03-06", {"region": "310115"}).json()
     assert api["is_working_day"] is False
+
+
+def test_the_english_translation_is_complete():
+    import re
+    from pathlib import Path
+
+    import tongban
+
+    catalogue = Path(tongban.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    text = catalogue.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]  # the first entry is the header
+    untranslated = [
+        entry for entry in entries if re.search(r'msgstr(\[\d\])? ""\s*$', entry.strip())
+    ]
+    assert untranslated == []
+    assert "#, fuzzy" not in text
