@@ -144,8 +144,6 @@ LOGGING = {
 
 # The platform clock may be moved (tests, demos, `tongban tick --now`) only where this is on.
 TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", False)
-# Working-day calendar: the region used when a request names none (national calendar).
-TONGBAN_DEFAULT_REGION = env_str("TONGBAN_DEFAULT_REGION", "")
 # Seconds after which a silent worker or scheduler is reported as stale by /healthz.
 TONGBAN_HEARTBEAT_STALE_SECONDS = env_int("TONGBAN_HEARTBEAT_STALE_SECONDS", 180)
 # Seconds the scheduler sleeps between passes.

@@ -44,7 +44,7 @@ def library_years() -> frozenset[int]:
 
 def region_normalise(region: str | None) -> str:
     """'' for the national calendar, else a GB/T 2260 code that exists or once existed."""
-    code = (region if region is not None else settings.TONGBAN_DEFAULT_REGION).strip()
+    code = (region or "").strip()
     if code in {"", "000000"}:
         return ""
     return region_require(code).code
