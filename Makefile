@@ -10,9 +10,9 @@ PORT ?= 8000
 TONGBAN_DATA_DIR ?= $(CURDIR)/var
 export TONGBAN_DATA_DIR
 
-# Debian packages: Chromium for browser tests, gettext for translations, PostgreSQL for
-# the production database and its test run, poppler-utils for checking PDFs.
-APT_PACKAGES := chromium gettext postgresql
+# Debian packages: Chromium and a CJK font for browser tests and screenshots, gettext for
+# translations, PostgreSQL for the production database and its test run.
+APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql
 UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/.venv-tools
 UV := $(TOOLS)/bin/uv

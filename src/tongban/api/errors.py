@@ -68,5 +68,8 @@ def install(api: NinjaAPI) -> None:
 
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any /api/ address no endpoint answers: a JSON 404, like every API error."""
-    body = {"code": "not_found", "message": _("没有这个接口：%(path)s") % {"path": request.path}}
+    body = {
+        "code": "not_found",
+        "message": _("没有这个接口：%(path)s") % {"path": request.path},
+    }
     return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

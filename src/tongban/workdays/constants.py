@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 
 class LimitUnit(models.TextChoices):
@@ -10,7 +10,7 @@ class LimitUnit(models.TextChoices):
 
     WORKING_DAYS = "working_days", pgettext_lazy("limit unit", "工作日")
     CALENDAR_DAYS = "calendar_days", pgettext_lazy("limit unit", "自然日")
-    MONTHS = "months", pgettext_lazy("limit unit", "个月")
+    MONTHS = "months", pgettext_lazy("limit unit", "月")
 
 
 class DayKind(models.TextChoices):
@@ -43,3 +43,14 @@ HOLIDAY_NAMES = {
 
 # Limits beyond this are refused as input errors rather than computed.
 MAX_LIMIT_AMOUNT = 3660
+
+
+def limit_phrase(amount: int, unit: str) -> str:
+    """'5 个工作日' / '5 working days': a limit as people say it."""
+    if unit == LimitUnit.CALENDAR_DAYS:
+        text = ngettext("%(count)s 个自然日", "%(count)s 个自然日", amount)
+    elif unit == LimitUnit.MONTHS:
+        text = ngettext("%(count)s 个月", "%(count)s 个月", amount)
+    else:
+        text = ngettext("%(count)s 个工作日", "%(count)s 个工作日", amount)
+    return text % {"count": amount}

@@ -8,12 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from tongban.workdays.constants import MAX_LIMIT_AMOUNT, LimitUnit
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_REGION_HELP = _("GB/T 2260 六位代码，如 310000 上海市、310115 浦东新区；留空为全国。")
+_REGION_HELP = _("六位代码，如 310115；留空为全国")
 
 
 class _RegionForm(forms.Form):
+    """A question about one region's calendar; the region field comes last."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(
+            [name for name in self.fields if name != "region"] + ["region"]
+        )
         for field in self.fields.values():
             css = (
                 "form-select"
@@ -23,7 +28,7 @@ class _RegionForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     region = forms.CharField(
-        label=_("地区代码"),
+        label=_("地区代码（可选）"),
         required=False,
         max_length=6,
         help_text=_REGION_HELP,

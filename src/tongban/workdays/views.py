@@ -8,18 +8,21 @@ from django.shortcuts import render
 
 from tongban import regions
 from tongban.core.errors import DomainError
-from tongban.workdays.constants import DayKind, DaySource, LimitUnit
+from tongban.workdays.constants import DayKind, DaySource, limit_phrase
 from tongban.workdays.forms import FORMS
 from tongban.workdays.selectors import calendar_get, calendar_known_years, holiday_name
 
 
 def _answer(question: str, data: dict[str, Any]) -> dict[str, Any]:
     calendar = calendar_get(region=data.get("region", ""))
-    region = regions.get(calendar.region) if calendar.region else None
-    answer: dict[str, Any] = {"question": question, "region": region}
+    answer: dict[str, Any] = {
+        **data,
+        "question": question,
+        "region_info": regions.get(calendar.region) if calendar.region else None,
+    }
     if question == "add":
         answer["result"] = calendar.add(data["date"], data["days"], data["unit"])
-        answer["result_day"] = calendar.day(answer["result"])
+        answer["limit"] = limit_phrase(data["days"], data["unit"])
     elif question == "count":
         answer["count"] = calendar.count_working_days(data["start"], data["end"])
     else:
@@ -28,9 +31,6 @@ def _answer(question: str, data: dict[str, Any]) -> dict[str, Any]:
         answer["name"] = holiday_name(info.name)
         answer["kind_label"] = DayKind(info.kind).label
         answer["source_label"] = DaySource(info.source).label
-    answer.update(data)
-    if "unit" in data:
-        answer["unit_label"] = LimitUnit(data["unit"]).label
     return answer
 
 

@@ -200,11 +200,15 @@ def test_the_english_translation_is_complete():
 
     import tongban
 
-    catalogue = Path(tongban.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    catalogue = (
+        Path(tongban.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    )
     text = catalogue.read_text(encoding="utf-8")
     entries = text.split("\n\n")[1:]  # the first entry is the header
     untranslated = [
-        entry for entry in entries if re.search(r'msgstr(\[\d\])? ""\s*$', entry.strip())
+        entry
+        for entry in entries
+        if re.search(r'msgstr(\[\d\])? ""\s*$', entry.strip())
     ]
     assert untranslated == []
     assert "#, fuzzy" not in text

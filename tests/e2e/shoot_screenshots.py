@@ -1,0 +1,37 @@
+"""`make screenshots`: pictures of the pages for the README, from a throw-away instance.
+
+Not part of `make test` (the file name keeps pytest from collecting it), because it
+writes tracked files under docs/screenshots/.
+"""
+
+from pathlib import Path
+
+from playwright.sync_api import Browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_shoot(browser: Browser, live_instance) -> None:
+    live_instance.tongban("demo_data")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    desktop, phone = {"width": 1280, "height": 1000}, {"width": 390, "height": 844}
+    shots = [
+        ("home-zh.png", "/", desktop, "zh-CN", "2020-01-23", "1"),
+        ("calculator-en.png", "/en/workdays/", desktop, "en-GB", "2026-09-24", "20"),
+        ("phone-zh.png", "/workdays/", phone, "zh-CN", "2026-02-13", "5"),
+    ]
+    for name, path, viewport, locale, date, days in shots:
+        context = browser.new_context(
+            base_url=live_instance.urls["web"], viewport=viewport, locale=locale
+        )
+        page = context.new_page()
+        page.goto(path)
+        page.fill("#id_add-date", date)
+        page.fill("#id_add-days", days)
+        page.click("[data-testid=submit-add]")
+        page.get_by_test_id("result").wait_for()
+        page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+        page.screenshot(
+            path=str(SCREENSHOTS / name), full_page=name.startswith("phone")
+        )
+        context.close()
