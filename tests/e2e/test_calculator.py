@@ -1,6 +1,5 @@
 """The time-limit calculator in a real browser: by mouse, by keyboard, on a phone, in English."""
 
-
 import pytest
 from playwright.sync_api import Page, expect
 
