@@ -84,6 +84,17 @@ def _merge(pauses: Iterable[Pause]) -> list[tuple[int, int]]:
     return merged
 
 
+def _past_pauses(start: dt.date, end: int, pauses: Iterable[Pause]) -> int:
+    """Move a calendar-day period's last day (an ordinal) on by the paused days in it."""
+    for pause_start, pause_end in _merge(pauses):
+        if pause_end <= start.toordinal():
+            continue
+        if pause_start > end:
+            break
+        end += pause_end - max(pause_start, start.toordinal() + 1) + 1
+    return end
+
+
 def _check_amount(amount: int) -> None:
     if not 0 <= amount <= MAX_LIMIT_AMOUNT:
         raise InvalidInput(
@@ -217,13 +228,7 @@ class WorkCalendar:
         self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()
     ) -> dt.date:
         _check_amount(days)
-        end = start.toordinal() + days
-        for pause_start, pause_end in _merge(pauses):
-            if pause_end <= start.toordinal():
-                continue
-            if pause_start > end:
-                break
-            end += pause_end - max(pause_start, start.toordinal() + 1) + 1
+        end = _past_pauses(start, start.toordinal() + days, pauses)
         return self._roll_forward(start, dt.date.fromordinal(end))
 
     def add_months(
@@ -234,10 +239,7 @@ class WorkCalendar:
         year, month = start.year + month_index // 12, month_index % 12 + 1
         last_day = gregorian.monthrange(year, month)[1]
         end = dt.date(year, month, min(start.day, last_day)).toordinal()
-        for pause_start, pause_end in _merge(pauses):
-            if pause_end <= start.toordinal() or pause_start > end:
-                continue
-            end += pause_end - max(pause_start, start.toordinal() + 1) + 1
+        end = _past_pauses(start, end, pauses)
         return self._roll_forward(start, dt.date.fromordinal(end))
 
     def _roll_forward(self, start: dt.date, last_day: dt.date) -> dt.date:
