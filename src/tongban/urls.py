@@ -17,6 +17,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("tongban.web.urls")),
+    path("", include("tongban.catalog.urls")),
     path("workdays/", include("tongban.workdays.urls")),
     prefix_default_language=False,
 )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from tongban.api.errors import install
+from tongban.catalog.api import router as catalog_router
 from tongban.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 install(api)
 api.add_router("/workdays", workdays_router)
+api.add_router("/", catalog_router)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.ops",
     "tongban.workdays",
+    "tongban.catalog",
     "tongban.web",
     "tongban.api",
 ]

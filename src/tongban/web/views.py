@@ -1,10 +1,38 @@
-"""The home page: what tongban is, and the time-limit calculator."""
+"""The home page (search first) and the large-text display setting (适老化)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from tongban.workdays.views import calculator_context
+from tongban.catalog import selectors
+from tongban.catalog.models import Collection
+
+LARGE_TEXT_COOKIE = "tongban_large_text"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", calculator_context(request))
+    return render(
+        request,
+        "web/home.html",
+        {
+            "popular": selectors.popular_services(limit=8),
+            "windows": selectors.collections_list(kind=Collection.Kind.WINDOW),
+            "bundles": selectors.collections_list(kind=Collection.Kind.BUNDLE),
+            "departments": selectors.departments_list(),
+        },
+    )
+
+
+def large_text(request: HttpRequest) -> HttpResponse:
+    """Turn large text on or off (a cookie, so it works without JavaScript), then go back."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    else:
+        response.set_cookie(
+            LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax"
+        )
+    return response

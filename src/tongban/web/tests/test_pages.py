@@ -7,13 +7,14 @@ from tongban.workdays.models import DayOverride
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_says_what_tongban_is_and_offers_the_calculator(client):
+def test_home_page_says_what_tongban_is_searches_first_and_keeps_the_calculator(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="zh-CN">' in html
     assert "一网通办" in html
-    assert 'name="add-date"' in html
+    assert 'role="search"' in html
+    assert 'href="/workdays/"' in html
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
 

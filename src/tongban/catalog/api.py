@@ -1,0 +1,280 @@
+"""JSON endpoints of the catalogue: search, guides, departments, windows and bundles."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from tongban.catalog import selectors
+from tongban.catalog.models import Collection, Department, ServiceItem
+from tongban.catalog.selectors import ServiceFilters
+
+router = Router(tags=["catalog"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+ERRORS = {404: ErrorOut, 422: ErrorOut}
+
+
+class LimitOut(Schema):
+    value: int
+    unit: str = Field(description="working_days | calendar_days")
+
+
+class DepartmentRef(Schema):
+    code: str
+    name: str
+
+
+class ServiceOut(Schema):
+    code: str
+    basic_code: str
+    name: str
+    name_en: str
+    department: DepartmentRef
+    region: str
+    subject_types: list[str]
+    modes: list[str]
+    channels: list[str]
+    result_delivery: list[str]
+    no_visit: bool
+    case_type: str
+    legal_limit: LimitOut | None
+    promised_limit: LimitOut | None
+    version: int
+    is_retired: bool
+
+
+class ServiceListOut(Schema):
+    count: int
+    items: list[ServiceOut]
+    suggestions: list[ServiceOut] = Field(
+        description="near matches, when nothing matched"
+    )
+    popular: list[ServiceOut] = Field(
+        description="popular services, when nothing matched"
+    )
+
+
+class MaterialOut(Schema):
+    name: str
+    required: bool
+    form: str
+    copies: int
+    medium: str
+    issuer: str
+    may_be_supplied_later: bool
+    replaceable_by_commitment: bool
+    source: str = Field(
+        description="applicant, or the government dataset that holds it"
+    )
+    source_document: str
+    blank_form_url: str | None
+    sample_url: str | None
+
+
+class ServiceGuideOut(ServiceOut):
+    guide: dict[str, Any] = Field(description="the whole guide of the current version")
+    materials: list[MaterialOut]
+    other_districts: list[DepartmentRef] = Field(
+        description="the same basic item elsewhere: code and name of each implementation"
+    )
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    region: str
+    level: str
+    parent: str | None
+
+
+class DepartmentDetailOut(DepartmentOut):
+    services: list[ServiceOut]
+
+
+class CollectionOut(Schema):
+    key: str
+    name: str
+    name_en: str
+    description: str
+
+
+class CollectionDetailOut(CollectionOut):
+    services: list[ServiceOut]
+
+
+def _values(bounded: str) -> list[str]:
+    return [value for value in bounded.strip(",").split(",") if value]
+
+
+def service_out(item: ServiceItem) -> ServiceOut:
+    content = item.current_version.content
+    return ServiceOut(
+        code=item.code,
+        basic_code=item.basic_code,
+        name=item.name,
+        name_en=item.name_en,
+        department=DepartmentRef(code=item.department.code, name=item.department.name),
+        region=item.region,
+        subject_types=_values(item.subject_types),
+        modes=_values(item.approval_modes),
+        channels=_values(item.channels),
+        result_delivery=_values(item.result_delivery),
+        no_visit=selectors.is_no_visit(item),
+        case_type=item.case_type,
+        legal_limit=content.get("legal_limit"),
+        promised_limit=content.get("promised_limit"),
+        version=item.current_version.number,
+        is_retired=item.is_retired,
+    )
+
+
+def _with_current(items: list[ServiceItem]) -> list[ServiceItem]:
+    """Attach current versions in one query (lists show limits from the content)."""
+    from tongban.catalog.models import ServiceVersion
+
+    versions = ServiceVersion.objects.in_bulk(
+        [item.current_id for item in items if item.current_id]
+    )
+    for item in items:
+        item.current = versions.get(item.current_id)
+    return items
+
+
+@router.get(
+    "/services", response={200: ServiceListOut, **ERRORS}, summary="Search services"
+)
+def services_search(
+    request: HttpRequest,
+    q: str = Query(
+        "", max_length=100, description="any name: 驾照, jsz, work permit …"
+    ),
+    department: str = Query("", description="department credit code"),
+    district: str = Query(
+        "", description="GB/T 2260 code: its services and the city's"
+    ),
+    subject: str = Query("", description="person | organisation"),
+    mode: str = Query("", description="standard | commitment | tolerate_missing"),
+    channel: str = Query("", description="web | mobile | counter | express | kiosk"),
+    no_visit: bool | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+) -> ServiceListOut:
+    filters = ServiceFilters(department, district, subject, mode, channel, no_visit)
+    result = selectors.service_search(
+        text=q, filters=filters, limit=limit, offset=offset
+    )
+    return ServiceListOut(
+        count=result.count,
+        items=[service_out(item) for item in _with_current(result.items)],
+        suggestions=[service_out(item) for item in _with_current(result.suggestions)],
+        popular=[service_out(item) for item in _with_current(result.popular)],
+    )
+
+
+@router.get(
+    "/services/{code}", response={200: ServiceGuideOut, **ERRORS}, summary="A guide"
+)
+def service_detail(request: HttpRequest, code: str) -> ServiceGuideOut:
+    item = selectors.service_get(code=code)
+    content = item.current_version.content
+    others = selectors.service_other_districts(item=item)
+    return ServiceGuideOut(
+        **service_out(item).model_dump(),
+        guide=content,
+        materials=[MaterialOut(**material) for material in _material_fields(content)],
+        other_districts=[
+            DepartmentRef(code=other.code, name=other.department.name)
+            for other in others
+        ],
+    )
+
+
+def _material_fields(content: dict[str, Any]) -> list[dict[str, Any]]:
+    keys = MaterialOut.model_fields.keys()
+    return [
+        {key: material.get(key) for key in keys}
+        for material in content.get("materials", [])
+    ]
+
+
+def department_out(department: Department) -> DepartmentOut:
+    return DepartmentOut(
+        code=department.code,
+        name=department.name,
+        name_en=department.name_en,
+        region=department.region,
+        level=department.level,
+        parent=department.parent.code if department.parent else None,
+    )
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments")
+def departments(request: HttpRequest) -> list[DepartmentOut]:
+    return [
+        department_out(d) for d in selectors.departments_list().select_related("parent")
+    ]
+
+
+@router.get("/departments/{code}", response={200: DepartmentDetailOut, **ERRORS})
+def department_detail(request: HttpRequest, code: str) -> DepartmentDetailOut:
+    department = selectors.department_get(code=code)
+    items = list(
+        selectors.services_filtered(ServiceFilters(department=code)).order_by("name")
+    )
+    return DepartmentDetailOut(
+        **department_out(department).model_dump(),
+        services=[service_out(item) for item in _with_current(items)],
+    )
+
+
+def collection_out(collection: Collection) -> CollectionOut:
+    return CollectionOut(
+        key=collection.key,
+        name=collection.name,
+        name_en=collection.name_en,
+        description=collection.description,
+    )
+
+
+@router.get(
+    "/windows", response=list[CollectionOut], summary="Topic windows (服务专窗)"
+)
+def windows(request: HttpRequest) -> list[CollectionOut]:
+    return [
+        collection_out(c)
+        for c in selectors.collections_list(kind=Collection.Kind.WINDOW)
+    ]
+
+
+@router.get("/windows/{key}", response={200: CollectionDetailOut, **ERRORS})
+def window_detail(request: HttpRequest, key: str) -> CollectionDetailOut:
+    collection, items = selectors.collection_get(kind=Collection.Kind.WINDOW, key=key)
+    return CollectionDetailOut(
+        **collection_out(collection).model_dump(),
+        services=[service_out(item) for item in _with_current(items)],
+    )
+
+
+@router.get("/bundles", response=list[CollectionOut], summary="一件事 bundles")
+def bundles(request: HttpRequest) -> list[CollectionOut]:
+    return [
+        collection_out(c)
+        for c in selectors.collections_list(kind=Collection.Kind.BUNDLE)
+    ]
+
+
+@router.get("/bundles/{key}", response={200: CollectionDetailOut, **ERRORS})
+def bundle_detail(request: HttpRequest, key: str) -> CollectionDetailOut:
+    collection, items = selectors.collection_get(kind=Collection.Kind.BUNDLE, key=key)
+    return CollectionDetailOut(
+        **collection_out(collection).model_dump(),
+        services=[service_out(item) for item in _with_current(items)],
+    )

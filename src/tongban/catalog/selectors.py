@@ -1,0 +1,251 @@
+"""Reads of the catalogue: search with filters, guides, departments, windows and bundles."""
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tongban import regions
+from tongban.catalog import search
+from tongban.catalog.constants import (
+    ApprovalMode,
+    Channel,
+    ResultDelivery,
+    SubjectType,
+)
+from tongban.catalog.models import (
+    Collection,
+    Department,
+    ServiceItem,
+    ServiceVersion,
+    Synonym,
+)
+from tongban.core.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    department: str = ""
+    district: str = ""
+    subject: str = ""
+    mode: str = ""
+    channel: str = ""
+    no_visit: bool | None = None
+
+
+@dataclass
+class SearchResult:
+    count: int
+    items: list[ServiceItem]
+    suggestions: list[ServiceItem]  # near matches when nothing matched
+    popular: list[ServiceItem]  # offered when nothing matched
+
+
+def _no_visit() -> Q:
+    """Done with no visit: no visit needed, applied online, result sent (derived, not stored)."""
+    online = Q(channels__contains=f",{Channel.WEB},") | Q(
+        channels__contains=f",{Channel.MOBILE},"
+    )
+    sent = Q(result_delivery__contains=f",{ResultDelivery.ELECTRONIC},") | Q(
+        result_delivery__contains=f",{ResultDelivery.EXPRESS},"
+    )
+    return Q(visits=0) & online & sent
+
+
+def is_no_visit(item: ServiceItem) -> bool:
+    channels = set(item.channels.strip(",").split(","))
+    deliveries = set(item.result_delivery.strip(",").split(","))
+    return (
+        item.visits == 0
+        and bool(channels & {Channel.WEB, Channel.MOBILE})
+        and bool(deliveries & {ResultDelivery.ELECTRONIC, ResultDelivery.EXPRESS})
+    )
+
+
+def _choice(value: str, choices: Any, field: str) -> str:
+    if value and value not in choices.values:
+        raise InvalidInput(
+            "invalid_filter",
+            _("%(field)s 只能是：%(values)s")
+            % {"field": field, "values": ", ".join(choices.values)},
+            fields={field: "choice"},
+        )
+    return value
+
+
+def services_filtered(filters: ServiceFilters) -> QuerySet[ServiceItem]:
+    """Current implementations matching the filters, departments joined."""
+    queryset = ServiceItem.objects.filter(is_retired=False).select_related("department")
+    if filters.department:
+        queryset = queryset.filter(department__code=filters.department)
+    if filters.district:
+        region = regions.get(filters.district)
+        if region is None:
+            raise InvalidInput(
+                "unknown_region",
+                _("地区代码 %(code)s 不存在。") % {"code": filters.district},
+                fields={"district": "unknown"},
+            )
+        # A district's residents use its own implementations and the city's.
+        queryset = queryset.filter(region__in=regions.ancestors(region.code))
+    if subject := _choice(filters.subject, SubjectType, "subject"):
+        queryset = queryset.filter(subject_types__contains=f",{subject},")
+    if mode := _choice(filters.mode, ApprovalMode, "mode"):
+        queryset = queryset.filter(approval_modes__contains=f",{mode},")
+    if channel := _choice(filters.channel, Channel, "channel"):
+        queryset = queryset.filter(channels__contains=f",{channel},")
+    if filters.no_visit is not None:
+        queryset = (
+            queryset.filter(_no_visit())
+            if filters.no_visit
+            else queryset.exclude(_no_visit())
+        )
+    return queryset
+
+
+def _synonyms() -> dict[str, list[str]]:
+    return dict(Synonym.objects.values_list("word", "targets"))
+
+
+def _rank(item: ServiceItem, text: str, score: float) -> tuple[int, int, float]:
+    """Exact name, then name prefix, name contains, other words; then popular, then score."""
+    name = search.normalise(item.name)
+    english = search.normalise(item.name_en)
+    if text in (name, english):
+        tier = 0
+    elif name.startswith(text) or english.startswith(text):
+        tier = 1
+    elif text in name or (text and text in english):
+        tier = 2
+    else:
+        tier = 3
+    return (tier, -item.popularity, -score)
+
+
+def service_search(
+    *, text: str, filters: ServiceFilters, limit: int = 20, offset: int = 0
+) -> SearchResult:
+    """Search by any name people type; filters narrow; nothing found offers suggestions."""
+    queryset = services_filtered(filters)
+    text = search.normalise(text)
+    if not text:
+        total = queryset.count()
+        items = list(queryset.order_by("-popularity", "code")[offset : offset + limit])
+        return SearchResult(total, items, [], [])
+    query = search.parse_query(text, _synonyms())
+    scores = dict(search.index_match(query.groups, every=True))
+    if not scores and len(query.groups) > 1:
+        scores = dict(search.index_match(query.groups, every=False))
+    candidates = list(queryset.filter(pk__in=list(scores)))
+    candidates.sort(key=lambda item: _rank(item, text, scores[item.pk]))
+    if candidates:
+        return SearchResult(
+            len(candidates), candidates[offset : offset + limit], [], []
+        )
+    return SearchResult(0, [], _near_matches(text, queryset), popular_services(limit=6))
+
+
+def _near_matches(
+    text: str, queryset: QuerySet[ServiceItem], limit: int = 5
+) -> list[ServiceItem]:
+    """Names that look like what was typed (typos, a word too many), best first."""
+    scored: list[tuple[float, ServiceItem]] = []
+    for item in queryset.only(
+        "id", "name", "name_en", "search_document", "popularity", "code", "department"
+    ):
+        best = 0.0
+        for candidate in (
+            item.name,
+            item.name_en.lower(),
+            *item.search_document.split(),
+        ):
+            if not candidate:
+                continue
+            matcher = difflib.SequenceMatcher(None, text, candidate)
+            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            best = max(best, matcher.ratio())
+        if best >= 0.6:
+            scored.append((best, item))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].popularity))
+    return [item for _score, item in scored[:limit]]
+
+
+def popular_services(*, limit: int = 8) -> list[ServiceItem]:
+    return list(
+        ServiceItem.objects.filter(is_retired=False)
+        .select_related("department")
+        .order_by("-popularity", "code")[:limit]
+    )
+
+
+def service_get(*, code: str) -> ServiceItem:
+    """An implementation by code, retired ones included (they stay readable)."""
+    item = (
+        ServiceItem.objects.select_related(
+            "department", "current", "department__parent"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if item is None or item.current is None:
+        raise NotFound(
+            "service_not_found", _("没有编码为 %(code)s 的服务事项。") % {"code": code}
+        )
+    return item
+
+
+def service_version_get(*, code: str, number: int) -> ServiceVersion:
+    version = (
+        ServiceVersion.objects.filter(item__code=code, number=number)
+        .select_related("item")
+        .first()
+    )
+    if version is None:
+        raise NotFound(
+            "version_not_found",
+            _("服务事项 %(code)s 没有第 %(number)s 版。")
+            % {"code": code, "number": number},
+        )
+    return version
+
+
+def service_other_districts(*, item: ServiceItem) -> list[ServiceItem]:
+    """The same basic item as implemented elsewhere, to switch district on a guide."""
+    return list(
+        ServiceItem.objects.filter(basic_code=item.basic_code, is_retired=False)
+        .select_related("department")
+        .order_by("region", "code")
+    )
+
+
+def departments_list() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).order_by("region", "code")
+
+
+def department_get(*, code: str) -> Department:
+    department = Department.objects.filter(code=code).select_related("parent").first()
+    if department is None:
+        raise NotFound(
+            "department_not_found", _("没有代码为 %(code)s 的部门。") % {"code": code}
+        )
+    return department
+
+
+def collections_list(*, kind: str) -> QuerySet[Collection]:
+    return Collection.objects.filter(kind=kind).order_by("position")
+
+
+def collection_get(*, kind: str, key: str) -> tuple[Collection, list[ServiceItem]]:
+    collection = Collection.objects.filter(kind=kind, key=key).first()
+    if collection is None:
+        raise NotFound("not_found", _("没有找到 %(key)s。") % {"key": key})
+    items = [
+        link.item
+        for link in collection.collectionservice_set.select_related(
+            "item__department"
+        ).filter(item__is_retired=False)
+    ]
+    return collection, items

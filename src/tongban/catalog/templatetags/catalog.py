@@ -1,0 +1,67 @@
+"""Template helpers of the catalogue: vocabulary labels and names in the reader's language."""
+
+from typing import Any
+
+from django import template
+from django.utils import translation
+
+from tongban.catalog import constants
+from tongban.workdays.constants import limit_phrase
+
+register = template.Library()
+
+VOCABULARIES: dict[str, Any] = {
+    "mode": constants.ApprovalMode,
+    "channel": constants.Channel,
+    "delivery": constants.ResultDelivery,
+    "subject": constants.SubjectType,
+    "case_type": constants.CaseType,
+    "item_type": constants.ItemType,
+    "level": constants.Level,
+    "body": constants.BodyNature,
+    "scope": constants.CrossRegionScope,
+    "pause": constants.PauseReason,
+    "form": constants.MaterialForm,
+    "medium": constants.Medium,
+    "source": constants.MaterialSource,
+    "role": constants.StaffRole,
+    "step": constants.WorkflowStep,
+}
+
+
+@register.filter
+def label(value: str, vocabulary: str) -> str:
+    """`{{ "commitment"|label:"mode" }}` → 告知承诺 / its English label."""
+    choices = VOCABULARIES[vocabulary]
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def values(bounded: str) -> list[str]:
+    """The values of a comma-bounded column (",web,mobile,")."""
+    return [value for value in bounded.strip(",").split(",") if value]
+
+
+@register.filter
+def local_name(thing: Any) -> str:
+    """The English name on English pages when there is one, else the Chinese name."""
+    english = getattr(thing, "name_en", "") or (
+        thing.get("name_en") if isinstance(thing, dict) else ""
+    )
+    if translation.get_language() == "en" and english:
+        return str(english)
+    return str(
+        getattr(thing, "name", "")
+        or (thing.get("name") if isinstance(thing, dict) else "")
+    )
+
+
+@register.filter
+def limit(value: dict[str, Any] | None) -> str:
+    """A limit `{"value": 20, "unit": "working_days"}` as people say it."""
+    if not value:
+        return ""
+    return limit_phrase(int(value["value"]), value["unit"])

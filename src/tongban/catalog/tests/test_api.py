@@ -1,0 +1,95 @@
+"""The catalogue API: search with filters, guides, departments, windows, bundles, errors."""
+
+import pytest
+
+from tongban.catalog.services import catalog_load
+from tongban.catalog.tests.small_catalog import CITY, PUDONG, SERVICES, write_catalog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_catalog(tmp_path):
+    catalog_load(root=write_catalog(tmp_path), actor="test")
+
+
+def test_search_lists_with_count_and_items(client, small_catalog):
+    body = client.get("/api/v1/services", {"q": "居住证"}).json()
+    assert body["count"] == 3
+    first = body["items"][0]
+    assert first["name"] == "居住证新办"
+    assert first["department"] == {"code": CITY, "name": "上海市公安局"}
+    assert first["modes"] == ["standard"]
+    assert first["legal_limit"] == {"value": 15, "unit": "working_days"}
+    assert first["promised_limit"] == {"value": 10, "unit": "working_days"}
+    assert first["no_visit"] is True
+
+
+def test_filters_narrow_the_list(client, small_catalog):
+    pudong = client.get("/api/v1/services", {"district": "310115"}).json()
+    assert pudong["count"] == 3  # Pudong's own and the city's
+    department = client.get("/api/v1/services", {"department": PUDONG}).json()
+    assert [item["code"] for item in department["items"]] == [SERVICES[1]["code"]]
+    assert (
+        client.get("/api/v1/services", {"subject": "organisation"}).json()["count"] == 0
+    )
+    assert client.get("/api/v1/services", {"mode": "commitment"}).json()["count"] == 0
+    assert client.get("/api/v1/services", {"no_visit": "false"}).json()["count"] == 0
+    assert (
+        client.get("/api/v1/services", {"channel": "web", "limit": 1}).json()["count"]
+        == 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"mode": "fast"}, "mode"),
+        ({"subject": "alien"}, "subject"),
+        ({"district": "999999"}, "district"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "500"}, "limit"),
+        ({"no_visit": "perhaps"}, "no_visit"),
+    ],
+)
+def test_bad_parameters_are_422(client, small_catalog, query, field):
+    response = client.get("/api/v1/services", query)
+    assert response.status_code == 422
+    assert field in response.json()["fields"]
+
+
+def test_a_guide_has_its_materials_and_other_districts(client, small_catalog):
+    body = client.get(f"/api/v1/services/{SERVICES[1]['code']}").json()
+    assert body["name"] == "居住证新办"
+    assert body["materials"][0]["source"] == "population_registry"
+    assert body["materials"][1]["may_be_supplied_later"] is True
+    assert body["materials"][1]["replaceable_by_commitment"] is False
+    assert [other["code"] for other in body["other_districts"]] == [
+        SERVICES[0]["code"],
+        SERVICES[1]["code"],
+    ]
+    assert body["guide"]["legal_basis"] == "《居住证暂行条例》第十条"
+
+
+def test_unknown_codes_are_404(client, small_catalog):
+    for url in [
+        "/api/v1/services/000000000000-310000000000-000-X-1-00",
+        "/api/v1/departments/11310000002419826H",
+        "/api/v1/windows/nothing",
+        "/api/v1/bundles/nothing",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["code"].endswith("not_found")
+
+
+def test_departments_windows_and_bundles(client, small_catalog):
+    departments = client.get("/api/v1/departments").json()
+    assert [d["code"] for d in departments] == [CITY, PUDONG]
+    assert departments[1]["parent"] == CITY
+    detail = client.get(f"/api/v1/departments/{PUDONG}").json()
+    assert [s["code"] for s in detail["services"]] == [SERVICES[1]["code"]]
+    assert client.get("/api/v1/windows").json()[0]["key"] == "residents"
+    window = client.get("/api/v1/windows/residents").json()
+    assert [s["code"] for s in window["services"]] == [SERVICES[0]["code"]]
+    assert client.get("/api/v1/bundles/arrival").json()["name"] == "来沪一件事"
