@@ -45,6 +45,7 @@ messages:
 demo: setup
 	@mkdir -p "$(TONGBAN_DATA_DIR)"
 	@$(TONGBAN) migrate --no-input --verbosity 0
+	@$(TONGBAN) catalog load --actor demo
 	@$(TONGBAN) demo_data
 	@echo "tongban: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/ — demo / demo-password)"
 	@PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile --app-root $(CURDIR) start --port $(PORT)
