@@ -147,30 +147,50 @@ def service_search(
     return SearchResult(0, [], _near_matches(text, queryset), popular_services(limit=6))
 
 
+def _similarity(text: str, name: str) -> float:
+    """How close `text` is to the best same-length stretch of `name` (typos, a word short)."""
+    width = len(text)
+    if not name or not width:
+        return 0.0
+    windows = [
+        name[start : start + width] for start in range(max(1, len(name) - width + 1))
+    ]
+    return max(
+        difflib.SequenceMatcher(None, text, window).ratio() for window in windows
+    )
+
+
 def _near_matches(
     text: str, queryset: QuerySet[ServiceItem], limit: int = 5
 ) -> list[ServiceItem]:
-    """Names that look like what was typed (typos, a word too many), best first."""
-    scored: list[tuple[float, ServiceItem]] = []
-    for item in queryset.only(
-        "id", "name", "name_en", "search_document", "popularity", "code", "department"
-    ):
-        best = 0.0
-        for candidate in (
-            item.name,
-            item.name_en.lower(),
-            *item.search_document.split(),
-        ):
-            if not candidate:
-                continue
-            matcher = difflib.SequenceMatcher(None, text, candidate)
-            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
-                continue
-            best = max(best, matcher.ratio())
-        if best >= 0.6:
-            scored.append((best, item))
-    scored.sort(key=lambda pair: (-pair[0], -pair[1].popularity))
-    return [item for _score, item in scored[:limit]]
+    """Services whose name looks like what was typed, most alike first.
+
+    Compared once per distinct name (the same item in many districts shares one), so the
+    cost follows the size of the vocabulary, not of the catalogue.
+    """
+    best_by_name: dict[str, tuple[int, int]] = {}  # name → (item id, popularity)
+    rows = queryset.order_by("-popularity", "code").values_list(
+        "pk", "popularity", "name", "name_en"
+    )
+    for pk, popularity, *item_names in rows:
+        for name in item_names:
+            if name:
+                best_by_name.setdefault(search.normalise(name), (pk, popularity))
+    scored = sorted(
+        (
+            (_similarity(text, name), pk, popularity)
+            for name, (pk, popularity) in best_by_name.items()
+        ),
+        key=lambda entry: (-entry[0], -entry[2]),
+    )
+    chosen: list[int] = []
+    for score, pk, _popularity in scored:
+        if score < 0.6 or len(chosen) == limit:
+            break
+        if pk not in chosen:
+            chosen.append(pk)
+    found = ServiceItem.objects.select_related("department").in_bulk(chosen)
+    return [found[pk] for pk in chosen]
 
 
 def popular_services(*, limit: int = 8) -> list[ServiceItem]:
