@@ -11,16 +11,32 @@ from playwright.sync_api import Browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+DESKTOP, PHONE = {"width": 1280, "height": 1000}, {"width": 390, "height": 844}
+
+
 def test_shoot(browser: Browser, live_instance) -> None:
+    live_instance.tongban("catalog", "load")
     live_instance.tongban("demo_data")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    desktop, phone = {"width": 1280, "height": 1000}, {"width": 390, "height": 844}
-    shots = [
-        ("home-zh.png", "/", desktop, "zh-CN", "2020-01-23", "1"),
-        ("calculator-en.png", "/en/workdays/", desktop, "en-GB", "2026-09-24", "20"),
-        ("phone-zh.png", "/workdays/", phone, "zh-CN", "2026-02-13", "5"),
+    pages = [
+        ("home-zh.png", "/", DESKTOP, "zh-CN"),
+        ("search-zh.png", "/services/?q=驾照", DESKTOP, "zh-CN"),
+        ("phone-home-zh.png", "/", PHONE, "zh-CN"),
     ]
-    for name, path, viewport, locale, date, days in shots:
+    for name, path, viewport, locale in pages:
+        context = browser.new_context(
+            base_url=live_instance.urls["web"], viewport=viewport, locale=locale
+        )
+        page = context.new_page()
+        page.goto(path)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=viewport is PHONE)
+        context.close()
+    shots = [
+        ("calculator-zh.png", "/workdays/", DESKTOP, "zh-CN", "2020-01-23", "1"),
+        ("calculator-en.png", "/en/workdays/", DESKTOP, "en-GB", "2026-09-24", "20"),
+        ("phone-zh.png", "/workdays/", PHONE, "zh-CN", "2026-02-13", "5"),
+    ]
+    for name, path, viewport, locale, date, days in shots:  # noqa: B007
         context = browser.new_context(
             base_url=live_instance.urls["web"], viewport=viewport, locale=locale
         )
