@@ -36,7 +36,7 @@ def test_shoot(browser: Browser, live_instance) -> None:
         ("calculator-en.png", "/en/workdays/", DESKTOP, "en-GB", "2026-09-24", "20"),
         ("phone-zh.png", "/workdays/", PHONE, "zh-CN", "2026-02-13", "5"),
     ]
-    for name, path, viewport, locale, date, days in shots:  # noqa: B007
+    for name, path, viewport, locale, date, days in shots:
         context = browser.new_context(
             base_url=live_instance.urls["web"], viewport=viewport, locale=locale
         )
