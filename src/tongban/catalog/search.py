@@ -97,57 +97,60 @@ def document_terms(
     return " ".join(seen)
 
 
+Alternative = tuple[
+    tuple[str, ...], bool
+]  # words that must all be there; prefix match?
+Group = list[Alternative]  # any one alternative will do
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
-    groups: list[list[tuple[str, bool]]]  # alternatives of (word, is_prefix)
+    groups: list[Group]  # every group must match (or, as a fallback, any)
+
+
+def _index_words(text: str) -> tuple[str, ...]:
+    """A phrase as the words the index holds: 就医记录册 → (就医, 记录册)."""
+    words = [
+        re.sub(r"[^\u3400-\u9fff0-9a-z]", "", word)
+        for word in _jieba().cut(normalise(text))
+    ]
+    return tuple(word for word in words if word)
+
+
+def _alternatives(word: str, synonyms: dict[str, list[str]]) -> Group:
+    group: Group = [((word,), False)]
+    for target in synonyms.get(word, []):
+        words = _index_words(target)
+        if words:
+            group.append((words, False))
+    return group
 
 
 def parse_query(text: str, synonyms: dict[str, list[str]]) -> Query:
     """The groups of words a query needs: one group per word, with its synonyms."""
     text = normalise(text)[:100]
-    groups: list[list[tuple[str, bool]]] = []
+    groups: list[Group] = []
     for part in text.split():
-        if _CJK.search(part):
-            words = chinese_words(part)
-            longest = {
-                word
-                for word in words
-                if not any(word != other and word in other for other in words)
-            }
-            if part in synonyms:
-                groups.append(
-                    [
-                        (part, False),
-                        *[(target, False) for target in _synonym_words(synonyms[part])],
-                    ]
-                )
-                continue
-            for word in words:
-                if word not in longest and len(words) > 1:
-                    continue  # the shorter words inside a word add nothing to an AND query
-                cleaned = re.sub(r"[^\u3400-\u9fff0-9a-z]", "", word)
-                if not cleaned:
-                    continue
-                group = [(cleaned, False)]
-                group += [
-                    (target, False)
-                    for target in _synonym_words(synonyms.get(cleaned, []))
-                ]
-                groups.append(group)
-        else:
-            for word in _LATIN_WORD.findall(part):
-                groups.append([(word, len(word) >= 2)])
+        if not _CJK.search(part):
+            groups += [
+                [((word,), len(word) >= 2)] for word in _LATIN_WORD.findall(part)
+            ]
+            continue
+        cleaned_part = re.sub(r"[^\u3400-\u9fff0-9a-z]", "", part)
+        if part in synonyms:
+            groups.append(_alternatives(cleaned_part, synonyms))
+            continue
+        words = chinese_words(part)
+        # The shorter words inside a longer one add nothing to an AND query.
+        longest = [
+            w for w in words if not any(w != other and w in other for other in words)
+        ]
+        for word in longest:
+            cleaned = re.sub(r"[^\u3400-\u9fff0-9a-z]", "", word)
+            if cleaned:
+                groups.append(_alternatives(cleaned, synonyms))
     return Query(text=text, groups=groups)
-
-
-def _synonym_words(targets: list[str]) -> list[str]:
-    words: list[str] = []
-    for target in targets:
-        cleaned = re.sub(r"[^\u3400-\u9fff0-9a-z]", "", normalise(target))
-        if cleaned:
-            words.append(cleaned)
-    return words
 
 
 # --- the index ---------------------------------------------------------------------------
@@ -172,25 +175,29 @@ def index_remove(item_id: int) -> None:
         cursor.execute("DELETE FROM catalog_search WHERE rowid = %s", [item_id])
 
 
-def _fts5_expression(groups: list[list[tuple[str, bool]]], operator: str) -> str:
-    def term(word: str, prefix: bool) -> str:
-        return f'"{word}"' + ("*" if prefix else "")
+def _fts5_expression(groups: list[Group], operator: str) -> str:
+    def alternative(words: tuple[str, ...], prefix: bool) -> str:
+        terms = [f'"{word}"' + ("*" if prefix else "") for word in words]
+        return terms[0] if len(terms) == 1 else "(" + " AND ".join(terms) + ")"
 
-    parts = ["(" + " OR ".join(term(w, p) for w, p in group) + ")" for group in groups]
+    parts = [
+        "(" + " OR ".join(alternative(w, p) for w, p in group) + ")" for group in groups
+    ]
     return f" {operator} ".join(parts)
 
 
-def _tsquery_expression(groups: list[list[tuple[str, bool]]], operator: str) -> str:
-    def term(word: str, prefix: bool) -> str:
-        return f"'{word}'" + (":*" if prefix else "")
+def _tsquery_expression(groups: list[Group], operator: str) -> str:
+    def alternative(words: tuple[str, ...], prefix: bool) -> str:
+        terms = [f"'{word}'" + (":*" if prefix else "") for word in words]
+        return terms[0] if len(terms) == 1 else "(" + " & ".join(terms) + ")"
 
-    parts = ["(" + " | ".join(term(w, p) for w, p in group) + ")" for group in groups]
+    parts = [
+        "(" + " | ".join(alternative(w, p) for w, p in group) + ")" for group in groups
+    ]
     return f" {operator} ".join(parts)
 
 
-def index_match(
-    groups: list[list[tuple[str, bool]]], *, every: bool
-) -> list[tuple[int, float]]:
+def index_match(groups: list[Group], *, every: bool) -> list[tuple[int, float]]:
     """Item ids matching the groups (all of them, or any), with the index's score."""
     if not groups:
         return []

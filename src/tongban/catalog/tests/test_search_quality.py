@@ -1,0 +1,88 @@
+"""Search quality on the seed catalogue, by the names people actually type."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tongban.catalog.selectors import ServiceFilters, service_search
+from tongban.catalog.services import catalog_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed(db: None) -> None:
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+
+
+def names(text: str, limit: int = 3) -> list[str]:
+    result = service_search(text=text, filters=ServiceFilters(), limit=limit)
+    return [item.name for item in result.items]
+
+
+@pytest.mark.parametrize(
+    "query", ["驾照", "jsz", "jiashizheng", "驾驶证", "驾照补办", "JSZ"]
+)
+def test_driving_licence_by_colloquial_name_pinyin_and_initials(seed, query):
+    assert any("驾驶证" in name for name in names(query)), names(query)
+
+
+def test_residence_permit_new_comes_first(seed):
+    assert names("居住证")[0] == "居住证新办"
+
+
+@pytest.mark.parametrize(
+    "query", ["工作许可", "work permit", "Work Permit extension", "gongzuoxuke"]
+)
+def test_foreigner_work_permit_extension_in_the_top_three(seed, query):
+    assert any("工作许可" in name and "延期" in name for name in names(query)), names(
+        query
+    )
+
+
+def test_representative_changes(seed):
+    found = names("代表变更", limit=5)
+    assert any("首席代表" in name for name in found), found
+    assert any("委派代表" in name for name in found), found
+
+
+def test_medical_record_book_and_traffic_violation(seed):
+    assert any("就医记录册" in name for name in names("医保本")) or any(
+        "就医记录册" in name for name in names("就医记录册")
+    )
+    assert any("交通违法" in name for name in names("违章")) or any(
+        "交通违法" in name for name in names("交通违法")
+    )
+
+
+def test_business_licence_change_in_a_district(seed):
+    found = service_search(
+        text="营业执照变更", filters=ServiceFilters(district="310115"), limit=10
+    )
+    assert found.items
+    assert {item.region for item in found.items} <= {"310115", "310100", "310000"}
+
+
+def test_nonsense_offers_suggestions_or_popular_services_never_nothing(seed):
+    result = service_search(text="xqzvw qpmz", filters=ServiceFilters())
+    assert result.count == 0
+    assert result.popular
+    typo = service_search(text="居主证", filters=ServiceFilters())
+    assert typo.count == 0
+    assert any("居住证" in item.name for item in typo.suggestions)
+
+
+def test_filters_over_the_seed(seed):
+    commitment = service_search(
+        text="", filters=ServiceFilters(mode="commitment"), limit=100
+    )
+    assert commitment.count >= 3
+    assert all(",commitment," in item.approval_modes for item in commitment.items)
+    organisations = service_search(
+        text="", filters=ServiceFilters(subject="organisation"), limit=100
+    )
+    assert all(",organisation," in item.subject_types for item in organisations.items)
+    no_visit = service_search(text="", filters=ServiceFilters(no_visit=True), limit=100)
+    assert no_visit.count > 0
+    assert all(item.visits == 0 for item in no_visit.items)
