@@ -139,3 +139,24 @@ def test_the_command_reports_problems_and_loads_nothing(tmp_path, capsys):
     assert ServiceItem.objects.count() == 0
     call_command("catalog", "load", str(write_catalog(tmp_path / "good")))
     assert ServiceItem.objects.count() == 3
+
+
+def test_the_seed_catalogue_loads_and_round_trips_through_dump(tmp_path):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    seed = Path(settings.PROJECT_DIR) / "catalog"
+    first = catalog_load(root=seed, actor="test")
+    assert len(first.created) >= 40
+    departments = {item.department_id for item in ServiceItem.objects.all()}
+    assert len(departments) >= 10
+    assert {item.region for item in ServiceItem.objects.all()} >= {
+        "310000",
+        "310115",
+        "310101",
+    }
+    catalog_dump(root=tmp_path)
+    again = catalog_load(root=tmp_path, actor="test")
+    assert (again.created, again.changed, again.retired) == ([], [], [])
+    assert again.unchanged == len(first.created)
