@@ -11,6 +11,8 @@ from playwright.sync_api import Browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+HAZARDOUS_RENEWAL = "000136012000-310115000000-000-11310115002439033C-1-00"
+WORK_PERMIT_EXTENSION = "000121003000-310000000000-000-11310000002420025U-1-00"
 DESKTOP, PHONE = {"width": 1280, "height": 1000}, {"width": 390, "height": 844}
 
 
@@ -22,6 +24,8 @@ def test_shoot(browser: Browser, live_instance) -> None:
         ("home-zh.png", "/", DESKTOP, "zh-CN"),
         ("search-zh.png", "/services/?q=驾照", DESKTOP, "zh-CN"),
         ("phone-home-zh.png", "/", PHONE, "zh-CN"),
+        ("guide-zh.png", f"/services/{HAZARDOUS_RENEWAL}/", DESKTOP, "zh-CN"),
+        ("guide-en.png", f"/en/services/{WORK_PERMIT_EXTENSION}/", DESKTOP, "en-GB"),
     ]
     for name, path, viewport, locale in pages:
         context = browser.new_context(

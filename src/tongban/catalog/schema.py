@@ -100,6 +100,7 @@ class Material(Strict):
     source: MaterialSource = MaterialSource.APPLICANT
     source_document: str = ""
     notes: Text = ""
+    notes_en: Text = ""
 
     @model_validator(mode="after")
     def _government_source_names_its_document(self) -> Self:
@@ -146,6 +147,7 @@ class GuideEnglish(Strict):
     """The guide in English, for the services foreigners use."""
 
     description: Text
+    legal_basis: Text = ""
     eligible_applicants: Text = ""
     conditions: Text = ""
     result_name: str = ""
@@ -251,8 +253,14 @@ class Implementation(Strict):
             and self.promised_limit.value > self.legal_limit.value
         ):
             raise ValueError("the promised limit cannot be longer than the legal limit")
-        if self.is_foreigner_service and (not self.name_en or self.guide_en is None):
-            raise ValueError("a foreigner service needs name_en and guide_en")
+        if self.is_foreigner_service:
+            if not self.name_en or self.guide_en is None:
+                raise ValueError("a foreigner service needs name_en and guide_en")
+            untranslated = [m.name for m in self.materials if not m.name_en]
+            if untranslated:
+                raise ValueError(
+                    f"a foreigner service needs name_en for every material: {untranslated[0]}"
+                )
         for field in ("subject_types", "approval_modes", "channels", "result_delivery"):
             values = getattr(self, field)
             if len(set(values)) != len(values):
