@@ -15,23 +15,11 @@ from tongban.catalog.models import (
     ServiceItem,
     ServiceVersion,
 )
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Nothing here is edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from tongban.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Department)
-class DepartmentAdmin(ReadOnly):
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "region", "level", "is_active"]
     list_filter = ["level", "region", "is_active"]
     search_fields = ["name", "code"]
@@ -50,7 +38,7 @@ class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(ReadOnly):
+class ServiceItemAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "department", "region", "is_retired"]
     list_filter = ["is_retired", "item_type", "case_type", "region", "department"]
     search_fields = ["name", "name_en", "code", "basic_code"]
@@ -58,13 +46,13 @@ class ServiceItemAdmin(ReadOnly):
 
 
 @admin.register(ServiceVersion)
-class ServiceVersionAdmin(ReadOnly):
+class ServiceVersionAdmin(ReadOnlyAdmin):
     list_display = ["item", "number", "created_at", "load"]
     search_fields = ["item__code", "item__name"]
 
 
 @admin.register(CatalogLoad)
-class CatalogLoadAdmin(ReadOnly):
+class CatalogLoadAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "source", "unchanged"]
     readonly_fields = [
         "created_at",
@@ -78,6 +66,6 @@ class CatalogLoadAdmin(ReadOnly):
 
 
 @admin.register(Collection)
-class CollectionAdmin(ReadOnly):
+class CollectionAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "key", "position"]
     list_filter = ["kind"]

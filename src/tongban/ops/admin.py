@@ -1,17 +1,9 @@
 """Admin pages for operators: heartbeats and periodic jobs, read-only."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from tongban.core.admin import ReadOnlyAdmin
 from tongban.ops.models import Heartbeat, JobState
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Heartbeat)

@@ -120,3 +120,26 @@ def test_large_text_mode_is_a_cookie_that_works_without_javascript(
     assert 'class="large-text"' not in client.get("/").content.decode()
     outside = client.get("/display/large-text/", {"next": "https://evil.example/"})
     assert outside["Location"] == "/"
+
+
+def test_administrators_read_items_versions_and_publications_but_cannot_edit(
+    admin_client, small_catalog
+):
+    from tongban.catalog.models import CatalogLoad, ServiceItem
+
+    item = ServiceItem.objects.get(code=SERVICES[0]["code"])
+    for url in [
+        "/admin/catalog/serviceitem/",
+        f"/admin/catalog/serviceitem/{item.pk}/change/",
+        "/admin/catalog/serviceversion/",
+        "/admin/catalog/catalogload/",
+        "/admin/catalog/department/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+    assert admin_client.get("/admin/catalog/serviceitem/add/").status_code == 403
+    load = CatalogLoad.objects.get()
+    assert (
+        admin_client.post(f"/admin/catalog/catalogload/{load.pk}/delete/").status_code
+        == 403
+    )
+    assert CatalogLoad.objects.count() == 1
