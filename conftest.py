@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,68 @@ def _platform_clock_reset() -> Iterator[None]:
     clock.reset()
     yield
     clock.reset()
+
+
+@dataclass
+class Standins:
+    """The outside-system stand-ins, served on 127.0.0.1 for this test process."""
+
+    url: str
+    folder: Path
+
+    def sms(self, phone: str) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode({"to": phone})
+        with urllib.request.urlopen(f"{self.url}/sms/messages?{query}", timeout=5) as r:
+            return list(json.loads(r.read()))
+
+    def last_code(self, phone: str) -> str:
+        import re
+
+        messages = self.sms(phone)
+        assert messages, f"no SMS was sent to {phone}"
+        found = re.search(r"(\d{6})", messages[-1]["text"])
+        assert found, messages[-1]["text"]
+        return found.group(1)
+
+    def add(self, registry: str, record: dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            f"{self.url}/{registry}/_records",
+            data=json.dumps(record).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=5).close()
+
+    def sms_down(self, down: bool = True) -> None:
+        flag = self.folder / "sms.down"
+        if down:
+            flag.touch()
+        else:
+            flag.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def standins(_private_data_folder: Path) -> Iterator[Standins]:
+    """A real stand-in server (SMS gateway, registries) that the platform reaches over HTTP."""
+    import threading
+
+    from django.conf import settings
+
+    from tongban.contrib.standins.server import make_server
+
+    folder = _private_data_folder / "standins"
+    server = make_server(folder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    original = dict(settings.OUTSIDE_SYSTEMS)
+    settings.OUTSIDE_SYSTEMS = {name: f"{url}/{name}" for name in original}
+    try:
+        yield Standins(url=url, folder=folder)
+    finally:
+        settings.OUTSIDE_SYSTEMS = original
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from tongban.accounts.api import router as accounts_router
 from tongban.api.errors import install
 from tongban.catalog.api import router as catalog_router
 from tongban.workdays.api import router as workdays_router
@@ -17,4 +18,5 @@ api = NinjaAPI(
 )
 install(api)
 api.add_router("/workdays", workdays_router)
+api.add_router("/", accounts_router)
 api.add_router("/", catalog_router)

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "tongban.ops",
     "tongban.workdays",
     "tongban.catalog",
+    "tongban.audit",
+    "tongban.contrib",
+    "tongban.accounts",
     "tongban.web",
     "tongban.api",
 ]
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongban.accounts.middleware.IdleTimeoutMiddleware",
+    "tongban.accounts.middleware.ActingForMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -87,6 +92,24 @@ TASKS = {
         "BACKEND": env_str("TONGBAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+SESSION_COOKIE_AGE = 8 * 3600  # an absolute ceiling; idle sessions end much sooner
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Mail: written to files under the data folder unless an SMTP host is configured.
+if env_str("TONGBAN_SMTP_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("TONGBAN_SMTP_HOST", "")
+    EMAIL_PORT = env_int("TONGBAN_SMTP_PORT", 25)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("TONGBAN_MAIL_FROM", "noreply@tongban.localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -152,3 +175,20 @@ TONGBAN_HEARTBEAT_STALE_SECONDS = env_int("TONGBAN_HEARTBEAT_STALE_SECONDS", 180
 TONGBAN_SCHEDULER_INTERVAL = env_int("TONGBAN_SCHEDULER_INTERVAL", 10)
 # From this month on, /healthz and the admin warn when next year's calendar is missing.
 TONGBAN_CALENDAR_WARNING_MONTH = env_int("TONGBAN_CALENDAR_WARNING_MONTH", 10)
+
+# Personal data at rest (see tongban.core.protect): a 32-byte base64 key, and the suite —
+# "aes" (AES-256-GCM, HMAC-SHA256) or "sm" (SM4-GCM, HMAC-SM3, the national suite).
+DATA_KEY = env_str("TONGBAN_DATA_KEY", "")
+CRYPTO_SUITE = env_str("TONGBAN_CRYPTO_SUITE", "aes")
+# Outside systems: each at its configured URL, else at the local stand-ins' recorded port.
+OUTSIDE_SYSTEMS = {
+    "sms": env_str("TONGBAN_SMS_URL", ""),
+    "population": env_str("TONGBAN_POPULATION_URL", ""),
+    "exit_entry": env_str("TONGBAN_EXIT_ENTRY_URL", ""),
+    "legal_entity": env_str("TONGBAN_LEGAL_ENTITY_URL", ""),
+}
+# Early pilot credit codes that fail the GB 32100 check but are real (domain.md §1).
+USCC_PILOT_CODES = env_list("TONGBAN_USCC_PILOT_CODES", ["91350100M0001TGQXM"])
+# Audit checkpoints are written outside the database, signed with their own key.
+AUDIT_CHECKPOINT_KEY = env_str("TONGBAN_AUDIT_CHECKPOINT_KEY", "") or None
+AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None

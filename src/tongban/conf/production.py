@@ -9,6 +9,8 @@ from tongban.conf.env import env_bool
 
 if "TONGBAN_SECRET_KEY" not in os.environ:
     raise ImproperlyConfigured("TONGBAN_SECRET_KEY must be set in production")
+if "TONGBAN_DATA_KEY" not in os.environ:
+    raise ImproperlyConfigured("TONGBAN_DATA_KEY must be set in production")
 DEBUG = False
 TONGBAN_CLOCK_ADJUSTABLE = False
 SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", True)

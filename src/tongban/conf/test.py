@@ -5,3 +5,4 @@ from tongban.conf.env import env_bool
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", True)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

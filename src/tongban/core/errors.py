@@ -50,3 +50,17 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+
+
+class Unavailable(DomainError):
+    """An outside system the action needs did not answer; nothing was changed."""
+
+    status = 503

@@ -1,0 +1,81 @@
+"""Vocabularies of accounts: assurance levels and their evidence, grants, consents, limits."""
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """Identity assurance. L3 (remote face verification) and L4 arrive with a later issue."""
+
+    NONE = 0, _("未认证")
+    L1 = 1, _("L1 手机号已验证")
+    L2 = 2, _("L2 实名已核验")
+    L3 = 3, _("L3 人脸已核验")
+    L4 = 4, _("L4 现场或数字证书核验")
+
+
+class LevelEvidence(models.TextChoices):
+    PHONE = "phone", _("短信验证码确认手机号")
+    POPULATION_REGISTRY = "population", _("人口库核验姓名与证件号")
+    EXIT_ENTRY_REGISTRY = "exit_entry", _("出入境管理信息库核验姓名与证件号")
+    IN_PERSON = "in_person", _("窗口当面查验证件原件")
+
+
+class SmsPurpose(models.TextChoices):
+    REGISTER = "register", _("注册")
+    LOGIN = "login", _("登录")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    PHONE_CHANGE = "phone_change", _("更换手机号")
+    CLAIM = "claim", _("认领窗口建立的账户")
+    CONFIRM_PROXY = "confirm_proxy", _("确认代办授权")
+
+
+class GrantKind(models.TextChoices):
+    COMPANY_HANDLER = "company_handler", _("企业经办人（授权代理人）")
+    RELATIVE = "relative", _("亲属代办")
+    GUARDIAN = "guardian", _("监护人")
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("待被代办人确认")
+    ACTIVE = "active", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", _("用户服务协议与隐私政策")
+    IDENTITY_CHECK = "identity_check", _("向登记机关核验身份信息")
+    GUARDIAN = "guardian", _("监护人同意处理不满十四周岁未成年人个人信息")
+    PROXY = "proxy", _("同意他人代为办理")
+
+
+class Position(models.TextChoices):
+    """Registered positions of a company: facts of the legal-entity registry."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    CHIEF_REPRESENTATIVE = "chief_representative", _("首席代表")
+    DELEGATED_REPRESENTATIVE = "delegated_representative", _("委派代表")
+
+
+# Consent texts change; a consent records which version was agreed.
+CONSENT_VERSION = "2026-11"
+
+SMS_CODE_LENGTH = 6
+SMS_CODE_LIFETIME = dt.timedelta(minutes=10)
+SMS_RESEND_AFTER = dt.timedelta(seconds=60)
+SMS_PER_PHONE_PER_DAY = 10
+SMS_CODE_ATTEMPTS = 5
+
+LOGIN_FAILURES_BEFORE_LOCK = 5
+LOGIN_LOCK = dt.timedelta(minutes=15)
+
+ACCESS_TOKEN_LIFETIME = dt.timedelta(minutes=15)
+REFRESH_TOKEN_LIFETIME = dt.timedelta(days=14)
+
+IDLE_TIMEOUT_APPLICANT = dt.timedelta(minutes=30)
+IDLE_TIMEOUT_STAFF = dt.timedelta(minutes=15)
+
+# PIPL Art. 31: the personal data of a child under fourteen needs a guardian's consent.
+GUARDIAN_AGE_LIMIT = 14

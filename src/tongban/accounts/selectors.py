@@ -1,0 +1,187 @@
+"""Reads of accounts: whom a person may act for, and what they may see."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tongban.accounts.constants import GrantKind, GrantStatus
+from tongban.accounts.models import Company, Consent, Grant, Person, StaffProfile
+from tongban.audit.models import AuditEvent
+from tongban.audit.selectors import audit_events_for_subject
+from tongban.core import clock
+from tongban.core.errors import Forbidden, NotFound
+
+
+def person_of(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=user.pk).first()
+
+
+def staff_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        StaffProfile.objects.select_related("department", "user")
+        .filter(user_id=user.pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whom a person is acting for: themself, a company, or another person."""
+
+    key: str  # "self", "company:<id>", "person:<id>"
+    kind: str  # "self", "company", "person"
+    label: str
+    company: Company | None = None
+    person: Person | None = None
+    grant: Grant | None = None
+
+    def allows(self, service_code: str) -> bool:
+        if self.grant is None or self.grant.all_services:
+            return True
+        return service_code in self.grant.service_codes
+
+
+def _live(grants: QuerySet[Grant], today: dt.date) -> QuerySet[Grant]:
+    return grants.filter(
+        status=GrantStatus.ACTIVE, valid_from__lte=today, valid_until__gte=today
+    )
+
+
+def acting_options(person: Person) -> list[Principal]:
+    """Themself, each company they represent or handle, each person they act for."""
+    today = clock.today()
+    options = [Principal(key="self", kind="self", label=person.name, person=person)]
+    for company in Company.objects.filter(legal_representative=person).order_by("name"):
+        options.append(
+            Principal(
+                key=f"company:{company.pk}",
+                kind="company",
+                label=company.name,
+                company=company,
+            )
+        )
+    grants = _live(Grant.objects.filter(agent=person), today).select_related(
+        "company", "principal"
+    )
+    for grant in grants.order_by("created_at"):
+        if grant.company is not None:
+            if any(o.company and o.company.pk == grant.company.pk for o in options):
+                continue
+            options.append(
+                Principal(
+                    key=f"company:{grant.company.pk}",
+                    kind="company",
+                    label=grant.company.name,
+                    company=grant.company,
+                    grant=grant,
+                )
+            )
+        elif grant.principal is not None:
+            options.append(
+                Principal(
+                    key=f"person:{grant.principal.pk}",
+                    kind="person",
+                    label=grant.principal.name,
+                    person=grant.principal,
+                    grant=grant,
+                )
+            )
+    return options
+
+
+def acting_resolve(
+    person: Person, key: str, *, service_code: str | None = None
+) -> Principal:
+    """The principal `key` names, if `person` may act for it now (and for that service)."""
+    key = key or "self"
+    for option in acting_options(person):
+        if option.key == key:
+            if service_code and not option.allows(service_code):
+                raise Forbidden(
+                    "not_authorised",
+                    _("您的授权不包括该事项，请联系授权人扩大授权范围。"),
+                )
+            return option
+    kind, _sep, ident = key.partition(":")
+    if kind in ("company", "person") and ident.isdigit():
+        field = "company_id" if kind == "company" else "principal_id"
+        lapsed = Grant.objects.filter(
+            agent=person, status=GrantStatus.ACTIVE, **{field: int(ident)}
+        ).exclude(valid_from__lte=clock.today(), valid_until__gte=clock.today())
+        if lapsed.exists():
+            raise Forbidden(
+                "grant_expired", _("您的代办授权已过期或尚未生效，请联系授权人。")
+            )
+    raise NotFound("not_found", _("未找到。"))
+
+
+def company_for_representative(person: Person, company_id: int) -> Company:
+    """A company the person is the legal representative of, else 404."""
+    company = Company.objects.filter(pk=company_id, legal_representative=person).first()
+    if company is None:
+        raise NotFound("not_found", _("未找到。"))
+    return company
+
+
+def company_grants(company: Company) -> QuerySet[Grant]:
+    return company.grants.select_related("agent").order_by("-created_at")
+
+
+def company_activity(company: Company) -> QuerySet[AuditEvent]:
+    return audit_events_for_subject("company", company.pk)
+
+
+def grants_received(person: Person) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(agent=person)
+        .select_related("company", "principal")
+        .order_by("-created_at")
+    )
+
+
+def grants_given(person: Person) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(principal=person)
+        .select_related("agent")
+        .order_by("-created_at")
+    )
+
+
+def proxy_requests_pending(person: Person) -> QuerySet[Grant]:
+    return grants_given(person).filter(
+        kind=GrantKind.RELATIVE, status=GrantStatus.PENDING
+    )
+
+
+def consents_of(person: Person) -> QuerySet[Consent]:
+    return Consent.objects.filter(person=person).select_related("given_by").order_by(
+        "-given_at"
+    )
+
+
+def identity_reads_of(person: Person) -> QuerySet[AuditEvent]:
+    """Who in government read this person's identity data, and why."""
+    return audit_events_for_subject(
+        "person", person.pk, actions=["identity.read", "identity.reveal"]
+    )
+
+
+def persons_visible_to_staff(staff: StaffProfile) -> QuerySet[Person]:
+    """Staff see the people their department registered at its counters (cases add more)."""
+    return Person.objects.filter(
+        Q(created_by_department=staff.department)
+    ).order_by("-created_at")
+
+
+def person_for_staff(staff: StaffProfile, person_id: int) -> Person:
+    person = persons_visible_to_staff(staff).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("not_found", _("未找到。"))
+    return person

@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: a hash chain of events, with signed checkpoints."""

@@ -1,0 +1,28 @@
+"""`tongban standins`: the local stand-ins for the outside systems (demo and tests only)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tongban.contrib.standins.server import make_server
+from tongban.ops.ports import port_record
+
+
+class Command(BaseCommand):
+    help = "Serve the SMS gateway and registry stand-ins on 127.0.0.1 (a free port unless --port)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        server = make_server(Path(settings.DATA_DIR) / "standins", options["port"])
+        port = int(server.server_address[1])
+        port_record("standins", port)
+        self.stdout.write(f"stand-ins at http://127.0.0.1:{port}/ (SMS: /sms/)")
+        self.stdout.flush()
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()

@@ -1,0 +1,199 @@
+"""Local stand-ins for the outside systems: one small HTTP server on 127.0.0.1.
+
+It answers under `/sms`, `/population`, `/exit_entry` and `/legal_entity` the way the
+platform's clients in `tongban.contrib` expect the real systems to answer, from the demo
+records in `registry.yaml`. The SMS stand-in keeps every message in
+`<data folder>/standins/sms.jsonl` and shows them at `/sms/` (the demo's phone); while a
+file `sms.down` exists in that folder it answers 503, as a gateway outage would.
+
+Test helpers add records with `POST /<registry>/_records`.
+"""
+
+import html
+import json
+import threading
+import uuid
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+DATA_FILE = Path(__file__).with_name("registry.yaml")
+
+
+class Records:
+    """The registries' records, loaded from YAML, plus what tests add at run time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+        self.people: list[dict[str, Any]] = list(data["people"])
+        self.entities: list[dict[str, Any]] = list(data["entities"])
+        self.documents: list[dict[str, Any]] = list(data["documents"])
+        self.lock = threading.Lock()
+
+    @property
+    def sms_file(self) -> Path:
+        return self.folder / "sms.jsonl"
+
+    def sms_store(self, to: str, text: str) -> dict[str, Any]:
+        message = {
+            "id": uuid.uuid4().hex,
+            "to": to,
+            "text": text,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        with self.lock, self.sms_file.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(message, ensure_ascii=False) + "\n")
+        return message
+
+    def sms_list(self, to: str | None = None) -> list[dict[str, Any]]:
+        if not self.sms_file.exists():
+            return []
+        lines = self.sms_file.read_text(encoding="utf-8").splitlines()
+        messages = [json.loads(line) for line in lines if line.strip()]
+        return [m for m in messages if to is None or m["to"] == to]
+
+    def person_verify(self, registry: str, body: dict[str, Any]) -> dict[str, Any]:
+        number = str(body.get("number", "")).upper()
+        for person in self.people:
+            if person["registry"] != registry or person["number"] != number:
+                continue
+            if person["doc_type"] != body.get("doc_type"):
+                continue
+            if _name_key(person["name"]) != _name_key(str(body.get("name", ""))):
+                return {"match": False, "reason": "name_differs"}
+            return {"match": True, "reason": ""}
+        return {"match": False, "reason": "not_found"}
+
+
+    def guardianship(self, body: dict[str, Any]) -> dict[str, Any]:
+        child_number = str(body.get("child_number", "")).upper()
+        for person in self.people:
+            if person["number"] != child_number:
+                continue
+            named = _name_key(person["name"]) == _name_key(str(body.get("child_name", "")))
+            guardians = [str(g).upper() for g in person.get("guardians", [])]
+            listed = str(body.get("guardian_number", "")).upper() in guardians
+            return {"match": named and listed}
+        return {"match": False}
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.replace("·", " ").split()).casefold()
+
+
+def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "tongban-standins/1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+        def _send(self, status: int, payload: Any) -> None:
+            body = json.dumps(payload, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _body(self) -> dict[str, Any]:
+            length = int(self.headers.get("Content-Length") or 0)
+            if not length:
+                return {}
+            value = json.loads(self.rfile.read(length))
+            return value if isinstance(value, dict) else {}
+
+        def do_GET(self) -> None:  # noqa: N802
+            parts = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            path = parts.path.rstrip("/")
+            if path in ("", "/healthz"):
+                return self._send(200, {"status": "ok"})
+            if path == "/sms/messages":
+                return self._send(200, records.sms_list(query.get("to")))
+            if path == "/sms":
+                return self._sms_page()
+            registry, _sep, rest = path.lstrip("/").partition("/")
+            if rest == "documents":
+                holder = query.get("holder", "").upper()
+                dataset = query.get("dataset")
+                found = [
+                    d
+                    for d in records.documents
+                    if d["registry"] == registry
+                    and d["holder"] == holder
+                    and (dataset is None or d["dataset"] == dataset)
+                ]
+                return self._send(200, found)
+            if registry == "legal_entity" and rest.startswith("entities/"):
+                uscc = rest.removeprefix("entities/").upper()
+                for entity in records.entities:
+                    if entity["uscc"] == uscc:
+                        return self._send(200, entity)
+                return self._send(404, {"code": "not_found"})
+            return self._send(404, {"code": "no_such_path"})
+
+        def do_POST(self) -> None:  # noqa: N802
+            path = urlsplit(self.path).path.rstrip("/")
+            try:
+                body = self._body()
+            except ValueError:
+                return self._send(400, {"code": "bad_json"})
+            if path == "/sms/messages":
+                if (records.folder / "sms.down").exists():
+                    return self._send(503, {"code": "gateway_down"})
+                if not body.get("to") or not body.get("text"):
+                    return self._send(400, {"code": "to_and_text_required"})
+                message = records.sms_store(str(body["to"]), str(body["text"]))
+                return self._send(202, {"id": message["id"]})
+            if path == "/population/guardianship":
+                return self._send(200, records.guardianship(body))
+            if path in ("/population/verify", "/exit_entry/verify"):
+                registry = path.split("/")[1]
+                return self._send(200, records.person_verify(registry, body))
+            registry, _sep, rest = path.lstrip("/").partition("/")
+            if rest == "_records":
+                with records.lock:
+                    if registry == "legal_entity":
+                        records.entities.append(body)
+                    elif body.get("dataset"):
+                        records.documents.append({"registry": registry, **body})
+                    else:
+                        records.people.append({"registry": registry, **body})
+                return self._send(201, {"ok": True})
+            return self._send(404, {"code": "no_such_path"})
+
+        def _sms_page(self) -> None:
+            rows = "".join(
+                f"<tr><td>{html.escape(m['at'][:19])}</td><td>{html.escape(m['to'])}</td>"
+                f"<td>{html.escape(m['text'])}</td></tr>"
+                for m in reversed(records.sms_list())
+            )
+            page = (
+                "<!doctype html><meta charset=utf-8><meta name=viewport "
+                "content='width=device-width'><title>SMS stand-in</title>"
+                "<h1>短信网关（演示替身） SMS gateway stand-in</h1>"
+                "<table border=1 cellpadding=4><tr><th>time (UTC)</th><th>to</th>"
+                f"<th>text</th></tr>{rows}</table>"
+            ).encode()
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    return Handler
+
+
+def make_server(folder: Path, port: int = 0) -> ThreadingHTTPServer:
+    """A stand-in server bound to 127.0.0.1 (port 0 picks a free one); call serve_forever."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(Records(folder)))
+    server.daemon_threads = True
+    return server
