@@ -9,11 +9,11 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from tongban.accounts import selectors, services
@@ -56,9 +56,9 @@ def _staff(request: HttpRequest) -> StaffProfile:
 
 class SmsCodeIn(Schema):
     phone: str = Field(description="E.164 or a mainland number")
-    purpose: Literal[
-        "register", "login", "password_reset", "phone_change", "claim"
-    ] = "register"
+    purpose: Literal["register", "login", "password_reset", "phone_change", "claim"] = (
+        "register"
+    )
 
 
 class SmsCodeOut(Schema):
@@ -105,7 +105,7 @@ class RefreshIn(Schema):
 class TokenOut(Schema):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 — the scheme name, not a secret
     expires_in: int
 
 
@@ -252,6 +252,12 @@ class StaffOut(Schema):
     roles: list[str]
 
 
+def _user_of(person: Person) -> User:
+    if person.user is None:
+        raise NotFound("not_found", _("未找到。"))
+    return person.user
+
+
 def _tokens(pair: services.TokenPair) -> dict[str, Any]:
     return {
         "access_token": pair.access_token,
@@ -326,25 +332,27 @@ def _company_out(company: Company, person: Person) -> dict[str, Any]:
 
 
 @router.post("/auth/sms-codes", response={202: SmsCodeOut}, summary="Send an SMS code")
-def sms_code_send(request: HttpRequest, payload: SmsCodeIn) -> tuple[int, dict[str, Any]]:
+def sms_code_send(request: HttpRequest, payload: SmsCodeIn) -> Status:
     from tongban.core.masking import mask_phone
 
     e164 = services.sms_code_send(phone=payload.phone, purpose=payload.purpose)
-    return 202, {"phone": mask_phone(e164), "expires_in": 600}
+    return Status(202, {"phone": mask_phone(e164), "expires_in": 600})
 
 
-@router.post("/auth/register", response={201: TokenOut}, summary="Register a person (L1)")
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/auth/register", response={201: TokenOut}, summary="Register a person (L1)"
+)
+def register(request: HttpRequest, payload: RegisterIn) -> Status:
     person = services.person_register(**payload.dict())
-    assert person.user is not None
-    return 201, _tokens(services.api_session_open(person.user))
+    return Status(201, _tokens(services.api_session_open(_user_of(person))))
 
 
-@router.post("/auth/claim", response={201: TokenOut}, summary="Claim a record a clerk created")
-def claim(request: HttpRequest, payload: ClaimIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/auth/claim", response={201: TokenOut}, summary="Claim a record a clerk created"
+)
+def claim(request: HttpRequest, payload: ClaimIn) -> Status:
     person = services.person_claim(**payload.dict())
-    assert person.user is not None
-    return 201, _tokens(services.api_session_open(person.user))
+    return Status(201, _tokens(services.api_session_open(_user_of(person))))
 
 
 @router.post("/auth/token", response=TokenOut, summary="Log in by password or SMS code")
@@ -358,7 +366,9 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     return _tokens(services.api_session_open(user))
 
 
-@router.post("/auth/staff-token", response=TokenOut, summary="Staff log in (password + TOTP)")
+@router.post(
+    "/auth/staff-token", response=TokenOut, summary="Staff log in (password + TOTP)"
+)
 def staff_token(request: HttpRequest, payload: StaffTokenIn) -> dict[str, Any]:
     login = services.staff_login(
         username=payload.username, password=payload.password, totp=payload.totp
@@ -370,28 +380,30 @@ def staff_token(request: HttpRequest, payload: StaffTokenIn) -> dict[str, Any]:
     return _tokens(services.api_session_open(login.user))
 
 
-@router.post("/auth/refresh", response=TokenOut, summary="New tokens for a refresh token")
+@router.post(
+    "/auth/refresh", response=TokenOut, summary="New tokens for a refresh token"
+)
 def refresh(request: HttpRequest, payload: RefreshIn) -> dict[str, Any]:
     return _tokens(services.api_session_refresh(payload.refresh_token))
 
 
 @router.post("/auth/logout", response={204: None}, auth=bearer)
-def api_logout(request: HttpRequest) -> tuple[int, None]:
+def api_logout(request: HttpRequest) -> Status:
     session: ApiSession = request.api_session  # type: ignore[attr-defined]
     services.api_session_close(session.pk)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/auth/password-reset", response={204: None})
-def password_reset(request: HttpRequest, payload: PasswordResetIn) -> tuple[int, None]:
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status:
     services.password_reset(**payload.dict())
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/auth/phone-change", response={204: None}, summary="Replace a lost phone")
-def phone_change(request: HttpRequest, payload: PhoneChangeIn) -> tuple[int, None]:
+def phone_change(request: HttpRequest, payload: PhoneChangeIn) -> Status:
     services.phone_change(**payload.dict())
-    return 204, None
+    return Status(204, None)
 
 
 # --- me ----------------------------------------------------------------------------------
@@ -408,12 +420,12 @@ def identity_verification(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/me/email", response={202: None}, auth=bearer)
-def email_add(request: HttpRequest, payload: EmailIn) -> tuple[int, None]:
+def email_add(request: HttpRequest, payload: EmailIn) -> Status:
     url = request.build_absolute_uri(
         reverse("accounts:email_confirm", kwargs={"token": "TOKEN"})
     )
     services.email_add(person=_person(request), email=payload.email, confirm_url=url)
-    return 202, None
+    return Status(202, None)
 
 
 @router.get("/me/eligibility/{service_code}", response=EligibilityOut, auth=bearer)
@@ -421,7 +433,7 @@ def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     """Whether the caller may apply for a service now, acting for `X-Acting-For`."""
     person = _person(request)
     key = request.headers.get("X-Acting-For", "self")
-    version = service_get(service_code).current_version
+    version = service_get(code=service_code).current_version
     required = int((version.content if version else {}).get("min_assurance_level", 1))
     selectors.acting_resolve(person, key, service_code=service_code)
     services.level_require(person, required)
@@ -434,7 +446,9 @@ def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/me/data", auth=bearer, summary="Everything the platform holds about me (PIPL)")
+@router.get(
+    "/me/data", auth=bearer, summary="Everything the platform holds about me (PIPL)"
+)
 def my_data(request: HttpRequest) -> dict[str, Any]:
     return selectors_export(_person(request), full=False)
 
@@ -445,7 +459,12 @@ def my_export(request: HttpRequest) -> HttpResponse:
     body = json.dumps(selectors_export(person, full=True), ensure_ascii=False, indent=2)
     from tongban.audit.services import audit_record
 
-    audit_record(action="account.export", actor=request.user, subject_type="person", subject_id=person.pk)
+    audit_record(
+        action="account.export",
+        actor=request.user,
+        subject_type="person",
+        subject_id=person.pk,
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tongban-my-data.json"'
     return response
@@ -466,15 +485,15 @@ def my_grants(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/me/proxies", response={201: GrantOut}, auth=bearer)
-def proxy_request(request: HttpRequest, payload: ProxyIn) -> tuple[int, dict[str, Any]]:
+def proxy_request(request: HttpRequest, payload: ProxyIn) -> Status:
     grant = services.proxy_request(agent=_person(request), **payload.dict())
-    return 201, _grant_out(grant)
+    return Status(201, _grant_out(grant))
 
 
 @router.post("/me/children", response={201: GrantOut}, auth=bearer)
-def child_add(request: HttpRequest, payload: ChildIn) -> tuple[int, dict[str, Any]]:
+def child_add(request: HttpRequest, payload: ChildIn) -> Status:
     grant = services.guardian_add_child(guardian=_person(request), **payload.dict())
-    return 201, _grant_out(grant)
+    return Status(201, _grant_out(grant))
 
 
 def _grant_for(person: Person, grant_id: int) -> Grant:
@@ -512,10 +531,10 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> dict[str, Any]:
 
 
 @router.post("/companies", response={201: CompanyOut}, auth=bearer)
-def company_register(request: HttpRequest, payload: CompanyIn) -> tuple[int, dict[str, Any]]:
+def company_register(request: HttpRequest, payload: CompanyIn) -> Status:
     person = _person(request)
     company = services.company_register(person=person, uscc=payload.uscc)
-    return 201, _company_out(company, person)
+    return Status(201, _company_out(company, person))
 
 
 @router.get("/companies", response=list[CompanyOut], auth=bearer)
@@ -532,7 +551,8 @@ def companies(request: HttpRequest) -> list[dict[str, Any]]:
 def company_detail(request: HttpRequest, company_id: int) -> dict[str, Any]:
     person = _person(request)
     principal = selectors.acting_resolve(person, f"company:{company_id}")
-    assert principal.company is not None
+    if principal.company is None:
+        raise NotFound("not_found", _("未找到。"))
     return _company_out(principal.company, person)
 
 
@@ -543,13 +563,11 @@ def company_grants(request: HttpRequest, company_id: int) -> list[dict[str, Any]
 
 
 @router.post("/companies/{company_id}/grants", response={201: GrantOut}, auth=bearer)
-def company_grant(
-    request: HttpRequest, company_id: int, payload: GrantIn
-) -> tuple[int, dict[str, Any]]:
+def company_grant(request: HttpRequest, company_id: int, payload: GrantIn) -> Status:
     person = _person(request)
     company = selectors.company_for_representative(person, company_id)
     grant = services.company_grant(company=company, by=person, **payload.dict())
-    return 201, _grant_out(grant)
+    return Status(201, _grant_out(grant))
 
 
 @router.get("/companies/{company_id}/activity", response=list[EventOut], auth=bearer)
@@ -596,20 +614,21 @@ def _staff_person_out(data: dict[str, str], person: Person) -> dict[str, Any]:
 
 
 @router.post("/staff/persons", response={201: StaffPersonOut}, auth=bearer)
-def counter_person(
-    request: HttpRequest, payload: CounterPersonIn
-) -> tuple[int, dict[str, Any]]:
+def counter_person(request: HttpRequest, payload: CounterPersonIn) -> Status:
     """A clerk records a person whose original document they have seen at the counter."""
     staff = _staff(request)
     person = services.person_create_at_counter(staff=staff, **payload.dict())
-    return 201, _staff_person_out(
-        {
-            "name": person.name,
-            "doc_type": person.doc_type,
-            "doc_number": person.doc_masked,
-            "phone": person.phone_masked,
-        },
-        person,
+    return Status(
+        201,
+        _staff_person_out(
+            {
+                "name": person.name,
+                "doc_type": person.doc_type,
+                "doc_number": person.doc_masked,
+                "phone": person.phone_masked,
+            },
+            person,
+        ),
     )
 
 

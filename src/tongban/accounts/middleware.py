@@ -25,9 +25,7 @@ class IdleTimeoutMiddleware:
             now = clock.now().timestamp()
             last = request.session.get(SESSION_LAST_SEEN)
             limit = (
-                IDLE_TIMEOUT_STAFF
-                if hasattr(user, "staff")
-                else IDLE_TIMEOUT_APPLICANT
+                IDLE_TIMEOUT_STAFF if hasattr(user, "staff") else IDLE_TIMEOUT_APPLICANT
             )
             if last is not None and now - float(last) > limit.total_seconds():
                 logout(request)
@@ -47,8 +45,10 @@ class ActingForMiddleware:
         request.acting = None  # type: ignore[attr-defined]
         request.person = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(
-            "/api/"
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith("/api/")
         ):
             from tongban.accounts.selectors import acting_resolve, person_of
 

@@ -163,9 +163,15 @@ class Grant(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        principal = self.company or self.principal
+        return f"{self.agent.name} → {principal} ({self.get_status_display()})"
+
 
 class Consent(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consents"
+    )
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
     version = models.CharField(max_length=16)
     given_by = models.ForeignKey(
@@ -177,6 +183,9 @@ class Consent(models.Model):
     detail = models.CharField(max_length=200, blank=True)
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.version}"
 
 
 class StaffProfile(models.Model):
@@ -215,6 +224,9 @@ class SmsChallenge(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     consumed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class LoginGuard(models.Model):
     """Failed attempts against one login name; too many lock it for a while."""
@@ -223,6 +235,9 @@ class LoginGuard(models.Model):
     failures = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures"
 
 
 class ApiSession(models.Model):
@@ -236,3 +251,6 @@ class ApiSession(models.Model):
     refreshed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API session {self.pk} of user {self.user_id}"

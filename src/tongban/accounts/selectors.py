@@ -161,8 +161,10 @@ def proxy_requests_pending(person: Person) -> QuerySet[Grant]:
 
 
 def consents_of(person: Person) -> QuerySet[Consent]:
-    return Consent.objects.filter(person=person).select_related("given_by").order_by(
-        "-given_at"
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("given_by")
+        .order_by("-given_at")
     )
 
 
@@ -175,9 +177,9 @@ def identity_reads_of(person: Person) -> QuerySet[AuditEvent]:
 
 def persons_visible_to_staff(staff: StaffProfile) -> QuerySet[Person]:
     """Staff see the people their department registered at its counters (cases add more)."""
-    return Person.objects.filter(
-        Q(created_by_department=staff.department)
-    ).order_by("-created_at")
+    return Person.objects.filter(Q(created_by_department=staff.department)).order_by(
+        "-created_at"
+    )
 
 
 def person_for_staff(staff: StaffProfile, person_id: int) -> Person:

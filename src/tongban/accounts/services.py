@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -62,8 +61,7 @@ from tongban.core.identifiers import uscc_require
 from tongban.core.masking import mask_document, mask_phone
 from tongban.core.phones import phone_normalise
 
-User = get_user_model()
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 
 # --- identifiers at rest ---------------------------------------------------------------
@@ -100,7 +98,7 @@ def _name_clean(name: str) -> str:
     return cleaned
 
 
-def _password_check(password: str, user: AbstractBaseUser | None = None) -> None:
+def _password_check(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -110,7 +108,9 @@ def _password_check(password: str, user: AbstractBaseUser | None = None) -> None
         ) from error
 
 
-def _document_facts(doc_type: str, number: str, nationality: str | None) -> DocumentFacts:
+def _document_facts(
+    doc_type: str, number: str, nationality: str | None
+) -> DocumentFacts:
     return document_validate(doc_type, number, nationality=nationality or None)
 
 
@@ -131,7 +131,9 @@ def sms_code_send(*, phone: str, purpose: str) -> str:
     recent = SmsChallenge.objects.filter(phone_index=index)
     if recent.filter(created_at__gt=now - c.SMS_RESEND_AFTER).exists():
         raise TooManyAttempts(
-            "too_many_attempts", _("验证码已发送，请一分钟后再试。"), extra={"retry_after": 60}
+            "too_many_attempts",
+            _("验证码已发送，请一分钟后再试。"),
+            extra={"retry_after": 60},
         )
     if recent.filter(created_at__gt=now - dt.timedelta(days=1)).count() >= (
         c.SMS_PER_PHONE_PER_DAY
@@ -213,7 +215,9 @@ def _guard_key(login: str) -> str:
 def _guard_check(key: str) -> None:
     guard = LoginGuard.objects.filter(key=key).first()
     if guard and guard.locked_until and guard.locked_until > clock.now():
-        minutes = max(1, int((guard.locked_until - clock.now()).total_seconds() // 60) + 1)
+        minutes = max(
+            1, int((guard.locked_until - clock.now()).total_seconds() // 60) + 1
+        )
         raise TooManyAttempts(
             "too_many_attempts",
             _("失败次数过多，账户已暂时锁定，请 %(m)d 分钟后再试。") % {"m": minutes},
@@ -250,7 +254,7 @@ def _find_by_document(doc_type: str, number: str) -> Person | None:
     return Person.objects.filter(doc_index=document_index(doc_type, number)).first()
 
 
-def _new_user() -> AbstractBaseUser:
+def _new_user() -> User:
     return User.objects.create_user(username=f"p-{uuid.uuid4().hex[:16]}")
 
 
@@ -373,7 +377,13 @@ def person_create_at_counter(
 
 
 def person_claim(
-    *, doc_type: str, doc_number: str, name: str, phone: str, sms_code: str, password: str
+    *,
+    doc_type: str,
+    doc_number: str,
+    name: str,
+    phone: str,
+    sms_code: str,
+    password: str,
 ) -> Person:
     """The person a clerk created takes up their account with the phone recorded for them."""
     facts = _document_facts(doc_type, doc_number, None)
@@ -400,7 +410,10 @@ def person_claim(
         person.save(update_fields=["user", "phone_confirmed_at"])
         _consent(person, ConsentKind.TERMS, by=person)
         audit_record(
-            action="account.claim", actor=user, subject_type="person", subject_id=person.pk
+            action="account.claim",
+            actor=user,
+            subject_type="person",
+            subject_id=person.pk,
         )
     return person
 
@@ -420,7 +433,7 @@ def _person_by_login(login: str) -> Person | None:
     return Person.objects.filter(doc_index__in=indexes).first()
 
 
-def login_password(*, login: str, password: str) -> AbstractBaseUser:
+def login_password(*, login: str, password: str) -> User:
     """An applicant by phone or document number and password; five failures lock it."""
     key = _guard_key(login)
     _guard_check(key)
@@ -434,7 +447,7 @@ def login_password(*, login: str, password: str) -> AbstractBaseUser:
     return user
 
 
-def login_sms(*, phone: str, sms_code: str) -> AbstractBaseUser:
+def login_sms(*, phone: str, sms_code: str) -> User:
     e164 = phone_normalise(phone)
     key = _guard_key(e164)
     _guard_check(key)
@@ -466,9 +479,7 @@ def password_reset(
         or person.user is None
         or person.doc_index != document_index(person.doc_type, number)
     ):
-        raise InvalidInput(
-            "identity_mismatch", _("手机号与证件号码不属于同一账户。")
-        )
+        raise InvalidInput("identity_mismatch", _("手机号与证件号码不属于同一账户。"))
     _password_check(new_password, person.user)
     challenge = _sms_code_verify(
         e164=e164, purpose=SmsPurpose.PASSWORD_RESET, code=sms_code
@@ -515,9 +526,7 @@ def phone_change(
         or not person.user.check_password(password)
     ):
         _guard_fail(key)
-        raise InvalidInput(
-            "identity_mismatch", _("姓名、证件号码或密码不正确。")
-        )
+        raise InvalidInput("identity_mismatch", _("姓名、证件号码或密码不正确。"))
     if person.level >= Level.L2 and person.level_evidence != LevelEvidence.IN_PERSON:
         _registry_confirm(person)
     if (
@@ -526,7 +535,9 @@ def phone_change(
         .exists()
     ):
         raise Conflict("phone_taken", _("该手机号已被其他账户使用。"))
-    challenge = _sms_code_verify(e164=e164, purpose=SmsPurpose.PHONE_CHANGE, code=sms_code)
+    challenge = _sms_code_verify(
+        e164=e164, purpose=SmsPurpose.PHONE_CHANGE, code=sms_code
+    )
     with transaction.atomic():
         _sms_consume(challenge)
         _set_phone(person, e164)
@@ -554,7 +565,9 @@ def email_add(*, person: Person, email: str, confirm_url: str) -> str:
         validate_email(address)
     except ValidationError as error:
         message = _("请输入有效的电子邮箱地址。")
-        raise InvalidInput("invalid_email", message, fields={"email": message}) from error
+        raise InvalidInput(
+            "invalid_email", message, fields={"email": message}
+        ) from error
     token = signing.dumps(
         {"p": person.pk, "e": address, "t": clock.now().timestamp()},
         salt="tongban.email",
@@ -562,7 +575,9 @@ def email_add(*, person: Person, email: str, confirm_url: str) -> str:
     link = confirm_url.replace("TOKEN", token)
     send_mail(
         subject=_("通办：确认您的电子邮箱"),
-        message=_("请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。")
+        message=_(
+            "请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。"
+        )
         % {"link": link},
         from_email=None,
         recipient_list=[address],
@@ -618,7 +633,9 @@ def _registry_confirm(person: Person) -> registries.IdentityAnswer:
     if not answer.matches:
         raise InvalidInput(
             "identity_mismatch",
-            _("登记机关核验未通过：姓名与证件号码不一致，或证件未登记。请核对证件上的姓名和号码。"),
+            _(
+                "登记机关核验未通过：姓名与证件号码不一致，或证件未登记。请核对证件上的姓名和号码。"
+            ),
             extra={"registry": answer.registry},
         )
     return answer
@@ -727,7 +744,9 @@ def company_register(*, person: Person, uscc: str) -> Company:
     return company
 
 
-def _validity(valid_from: dt.date | None, valid_until: dt.date) -> tuple[dt.date, dt.date]:
+def _validity(
+    valid_from: dt.date | None, valid_until: dt.date
+) -> tuple[dt.date, dt.date]:
     start = valid_from or clock.today()
     if valid_until < start:
         message = _("有效期止不能早于有效期起。")
@@ -744,7 +763,9 @@ def _scope(all_services: bool, service_codes: list[str]) -> list[str]:
     from tongban.catalog.models import ServiceItem
 
     codes = sorted(set(service_codes))
-    known = set(ServiceItem.objects.filter(code__in=codes).values_list("code", flat=True))
+    known = set(
+        ServiceItem.objects.filter(code__in=codes).values_list("code", flat=True)
+    )
     unknown = [code for code in codes if code not in known]
     if not codes or unknown:
         message = _("请选择授权办理的事项（未知事项：%(codes)s）。") % {
@@ -818,7 +839,7 @@ def company_grant(
 def grant_revoke(*, grant: Grant, by: Person) -> Grant:
     """The grantor, the principal or the agent ends a grant."""
     allowed = {grant.granted_by_id, grant.agent_id, grant.principal_id}
-    if grant.company_id is not None:
+    if grant.company is not None:
         allowed.add(grant.company.legal_representative_id)
     if by.pk not in allowed:
         raise NotFound("not_found", _("未找到。"))
@@ -828,9 +849,13 @@ def grant_revoke(*, grant: Grant, by: Person) -> Grant:
         grant.status = GrantStatus.REVOKED
         grant.revoked_at = clock.now()
         grant.save(update_fields=["status", "revoked_at"])
-        subject = ("company", grant.company_id) if grant.company_id else (
-            "person",
-            grant.principal_id,
+        subject = (
+            ("company", grant.company_id)
+            if grant.company_id
+            else (
+                "person",
+                grant.principal_id,
+            )
         )
         audit_record(
             action="grant.revoke",
@@ -914,11 +939,15 @@ def guardian_add_child(
     if birth is None or _age(birth, today) >= c.GUARDIAN_AGE_LIMIT:
         raise InvalidInput(
             "not_a_minor",
-            _("监护代办适用于不满十四周岁的未成年人；年满十四周岁的请本人注册后确认亲属代办。"),
+            _(
+                "监护代办适用于不满十四周岁的未成年人；年满十四周岁的请本人注册后确认亲属代办。"
+            ),
         )
     try:
         is_guardian = registries.guardianship_check(
-            guardian_number=guardian.doc_number, child_number=facts.number, child_name=clean_name
+            guardian_number=guardian.doc_number,
+            child_number=facts.number,
+            child_name=clean_name,
         )
     except OutsideSystemUnavailable as error:
         raise Unavailable(
@@ -926,7 +955,8 @@ def guardian_add_child(
         ) from error
     if not is_guardian:
         raise InvalidInput(
-            "identity_mismatch", _("人口库未登记您为该儿童的监护人，或姓名与证件号码不一致。")
+            "identity_mismatch",
+            _("人口库未登记您为该儿童的监护人，或姓名与证件号码不一致。"),
         )
     now = clock.now()
     until = dt.date(birth.year + c.GUARDIAN_AGE_LIMIT, birth.month, 1) + dt.timedelta(
@@ -946,7 +976,10 @@ def guardian_add_child(
             _set_document(child, facts)
             child.save()
         if Grant.objects.filter(
-            kind=GrantKind.GUARDIAN, agent=guardian, principal=child, status=GrantStatus.ACTIVE
+            kind=GrantKind.GUARDIAN,
+            agent=guardian,
+            principal=child,
+            status=GrantStatus.ACTIVE,
         ).exists():
             raise Conflict("already_granted", _("您已是该儿童的监护代办人。"))
         grant = Grant.objects.create(
@@ -973,7 +1006,9 @@ def guardian_add_child(
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return (
+        today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    )
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -990,7 +1025,9 @@ def staff_create(
 ) -> StaffProfile:
     unknown = [role for role in roles if role not in StaffRole.values]
     if unknown or not roles:
-        raise InvalidInput("invalid_roles", _("未知角色：%(r)s") % {"r": ", ".join(unknown)})
+        raise InvalidInput(
+            "invalid_roles", _("未知角色：%(r)s") % {"r": ", ".join(unknown)}
+        )
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, email=email, password=password, is_staff=False
@@ -1061,7 +1098,7 @@ def staff_totp_confirm(profile: StaffProfile, code: str) -> StaffProfile:
 
 @dataclass(frozen=True)
 class StaffLogin:
-    user: AbstractBaseUser
+    user: User
     needs_enrolment: bool
 
 
@@ -1081,7 +1118,9 @@ def staff_login(*, username: str, password: str, totp: str) -> StaffLogin:
         _guard_fail(key)
         raise NotAuthenticated("invalid_totp", _("动态口令不正确。"))
     _guard_clear(key)
-    audit_record(action="staff.login", actor=user, subject_type="staff", subject_id=profile.pk)
+    audit_record(
+        action="staff.login", actor=user, subject_type="staff", subject_id=profile.pk
+    )
     return StaffLogin(user=user, needs_enrolment=False)
 
 
@@ -1130,7 +1169,7 @@ def _access_token(session: ApiSession) -> str:
     )
 
 
-def api_session_open(user: AbstractBaseUser) -> TokenPair:
+def api_session_open(user: User) -> TokenPair:
     refresh = secrets.token_urlsafe(32)
     now = clock.now()
     session = ApiSession.objects.create(
@@ -1183,7 +1222,11 @@ def access_token_read(token: str) -> ApiSession | None:
         .filter(pk=data["s"], user_id=data["u"], revoked_at__isnull=True)
         .first()
     )
-    if session is None or session.expires_at <= clock.now() or not session.user.is_active:
+    if (
+        session is None
+        or session.expires_at <= clock.now()
+        or not session.user.is_active
+    ):
         return None
     return session
 

@@ -35,7 +35,9 @@ class IdentityAnswer:
 
 @dataclass(frozen=True)
 class PositionHolder:
-    position: str  # legal_representative, chief_representative, delegated_representative
+    position: (
+        str  # legal_representative, chief_representative, delegated_representative
+    )
     name: str
     doc_type: str
     number: str
@@ -114,7 +116,9 @@ def held_documents(
     return payload
 
 
-def guardianship_check(*, guardian_number: str, child_number: str, child_name: str) -> bool:
+def guardianship_check(
+    *, guardian_number: str, child_number: str, child_name: str
+) -> bool:
     """Whether the population registry lists this guardian for this child (by name and ID)."""
     status, payload = call(
         "population",

@@ -52,7 +52,7 @@ def uscc_require(code: str) -> str:
     """A credit code, normalised, or `invalid_uscc` (422). Early pilot codes that fail the
     check are accepted when listed in `settings.USCC_PILOT_CODES`."""
     from django.conf import settings
-    from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import gettext as _
 
     from tongban.core.errors import InvalidInput
 

@@ -6,6 +6,7 @@ import pytest
 
 from tongban.accounts.models import Company, Grant, Person
 from tongban.accounts.tests.conftest import PASSWORD, Api
+from tongban.core import clock
 
 ZHANG = ("张伟", "310115198506120317")
 CHEN = ("陈志强", "310101197502140510")
@@ -40,7 +41,7 @@ def test_company_handler_flow(api: Api) -> None:
         {
             "agent_name": LIU[0],
             "agent_doc_number": LIU[1],
-            "valid_until": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+            "valid_until": (clock.today() + dt.timedelta(days=90)).isoformat(),
         },
     )
     assert grant.status_code == 201, grant.json()

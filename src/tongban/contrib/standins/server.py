@@ -71,13 +71,14 @@ class Records:
             return {"match": True, "reason": ""}
         return {"match": False, "reason": "not_found"}
 
-
     def guardianship(self, body: dict[str, Any]) -> dict[str, Any]:
         child_number = str(body.get("child_number", "")).upper()
         for person in self.people:
             if person["number"] != child_number:
                 continue
-            named = _name_key(person["name"]) == _name_key(str(body.get("child_name", "")))
+            named = _name_key(person["name"]) == _name_key(
+                str(body.get("child_name", ""))
+            )
             guardians = [str(g).upper() for g in person.get("guardians", [])]
             listed = str(body.get("guardian_number", "")).upper() in guardians
             return {"match": named and listed}

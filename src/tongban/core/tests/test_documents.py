@@ -118,7 +118,9 @@ def test_published_vectors_are_valid():
     assert oldest.birth_date == dt.date(1880, 1, 1)
     assert oldest.sex == "male"
     # 440524 潮阳县 was abolished long ago: the code still counts.
-    assert regions.get("440524").last_year is not None
+    region = regions.get("440524")
+    assert region is not None
+    assert region.last_year is not None
 
 
 def test_lower_case_x_and_spaces_are_normalised():
@@ -129,7 +131,9 @@ def test_lower_case_x_and_spaces_are_normalised():
 def test_pudong_number_for_someone_born_before_pudong_existed():
     # 310115 浦东新区 first appears in 1992; the code records where the number was
     # first assigned, not where the person was born.
-    assert regions.get("310115").first_year > 1950
+    pudong = regions.get("310115")
+    assert pudong is not None
+    assert pudong.first_year > 1950
     number = make_id("310115", "19500101", "011")
     facts = document_validate("resident_id", number, today=TODAY)
     assert facts.birth_date == dt.date(1950, 1, 1)
