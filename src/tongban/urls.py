@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("tongban.web.urls")),
     path("", include("tongban.catalog.urls")),
     path("workdays/", include("tongban.workdays.urls")),
+    path("accounts/", include("tongban.accounts.urls")),
     prefix_default_language=False,
 )

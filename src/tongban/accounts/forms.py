@@ -1,0 +1,173 @@
+"""Forms of the account pages. Validation of substance lives in services; these only parse."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core.documents import DocumentType
+
+
+class _Form(forms.Form):
+    """Bootstrap classes on every input, and phone-friendly keyboards where they help."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.Select):
+                continue
+            widget.attrs.setdefault("class", "form-control")
+            if name.endswith("sms_code") or name in ("totp", "code"):
+                widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+            elif name.endswith("phone"):
+                widget.attrs.update(inputmode="tel", autocomplete="tel")
+
+
+class RegisterForm(_Form):
+    name = forms.CharField(label=_("姓名（与证件一致）"), max_length=100)
+    doc_type = forms.ChoiceField(
+        label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    doc_number = forms.CharField(label=_("证件号码"), max_length=40)
+    nationality = forms.CharField(
+        label=_("国籍（外国护照、永久居留身份证填写，如 GBR）"),
+        max_length=3,
+        required=False,
+    )
+    phone = forms.CharField(
+        label=_("手机号（境外号码请加国家代码，如 +44）"), max_length=32
+    )
+    sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
+    password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput(render_value=True), required=False
+    )
+    agree = forms.BooleanField(
+        label=_("我已阅读并同意《用户服务协议》和《隐私政策》"), required=False
+    )
+
+
+class ClaimForm(_Form):
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    doc_type = forms.ChoiceField(
+        label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    doc_number = forms.CharField(label=_("证件号码"), max_length=40)
+    phone = forms.CharField(label=_("窗口登记的手机号"), max_length=32)
+    sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
+    password = forms.CharField(
+        label=_("设置密码"),
+        widget=forms.PasswordInput(render_value=True),
+        required=False,
+    )
+
+
+class PasswordLoginForm(_Form):
+    login = forms.CharField(label=_("手机号或证件号码"), max_length=40)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+
+
+class SmsLoginForm(_Form):
+    phone = forms.CharField(label=_("手机号"), max_length=32)
+    sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
+
+
+class PasswordResetForm(_Form):
+    phone = forms.CharField(label=_("注册手机号"), max_length=32)
+    doc_number = forms.CharField(label=_("证件号码"), max_length=40)
+    sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
+    new_password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(render_value=True), required=False
+    )
+
+
+class PhoneChangeForm(_Form):
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    doc_type = forms.ChoiceField(
+        label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    doc_number = forms.CharField(label=_("证件号码"), max_length=40)
+    password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput(render_value=True)
+    )
+    new_phone = forms.CharField(label=_("新手机号"), max_length=32)
+    sms_code = forms.CharField(
+        label=_("新手机号收到的验证码"), max_length=6, required=False
+    )
+
+
+class EmailForm(_Form):
+    email = forms.CharField(label=_("电子邮箱"), max_length=254)
+
+
+class CompanyForm(_Form):
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=24)
+
+
+class GrantForm(_Form):
+    agent_name = forms.CharField(label=_("经办人姓名"), max_length=100)
+    agent_doc_type = forms.ChoiceField(
+        label=_("经办人证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    agent_doc_number = forms.CharField(label=_("经办人证件号码"), max_length=40)
+    all_services = forms.BooleanField(
+        label=_("授权办理全部事项"), required=False, initial=True
+    )
+    service_codes = forms.CharField(
+        label=_("或仅以下事项（实施编码，每行一个）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    valid_from = forms.DateField(
+        label=_("有效期起"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    valid_until = forms.DateField(
+        label=_("有效期止"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProxyForm(_Form):
+    principal_name = forms.CharField(label=_("被代办人姓名"), max_length=100)
+    principal_doc_type = forms.ChoiceField(
+        label=_("被代办人证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    principal_doc_number = forms.CharField(label=_("被代办人证件号码"), max_length=40)
+    relation = forms.CharField(label=_("关系（如 子女、配偶）"), max_length=40)
+    valid_until = forms.DateField(
+        label=_("有效期止"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ChildForm(_Form):
+    child_name = forms.CharField(label=_("儿童姓名"), max_length=100)
+    child_doc_number = forms.CharField(label=_("儿童居民身份证号码"), max_length=18)
+    consent = forms.BooleanField(
+        label=_("我作为监护人，同意平台为办理事项处理该儿童的个人信息"), required=False
+    )
+
+
+class StaffLoginForm(_Form):
+    username = forms.CharField(label=_("工号"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    totp = forms.CharField(label=_("动态口令（6 位）"), max_length=6, required=False)
+
+
+class TotpForm(_Form):
+    code = forms.CharField(label=_("验证器显示的 6 位动态口令"), max_length=6)
+
+
+class CounterPersonForm(_Form):
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    doc_type = forms.ChoiceField(
+        label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
+    )
+    doc_number = forms.CharField(label=_("证件号码"), max_length=40)
+    nationality = forms.CharField(label=_("国籍"), max_length=3, required=False)
+    phone = forms.CharField(
+        label=_("手机号（供本人认领账户）"), max_length=32, required=False
+    )
+
+
+class ReasonForm(_Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200)
+    reveal = forms.BooleanField(label=_("显示完整证件号码"), required=False)
