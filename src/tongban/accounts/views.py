@@ -545,14 +545,11 @@ def staff_totp(request: HttpRequest) -> HttpResponse:
     if profile is None or profile.totp_confirmed_at is not None:
         return redirect("accounts:staff_login")
     form = f.TotpForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            form,
-            lambda: services.staff_totp_confirm(profile, form.cleaned_data["code"]),
-        )
-    ):
+    confirmed = None
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        confirmed = _attempt(form, lambda: services.staff_totp_confirm(profile, code))
+    if confirmed is not None:
         del request.session[SESSION_STAFF_PENDING]
         _login(request, profile.user)
         messages.success(request, _("动态口令已绑定。以后登录需输入密码和动态口令。"))

@@ -192,3 +192,5 @@ USCC_PILOT_CODES = env_list("TONGBAN_USCC_PILOT_CODES", ["91350100M0001TGQXM"])
 # Audit checkpoints are written outside the database, signed with their own key.
 AUDIT_CHECKPOINT_KEY = env_str("TONGBAN_AUDIT_CHECKPOINT_KEY", "") or None
 AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
+# Demo conveniences are off unless a development setting turns them on.
+TONGBAN_DEMO = False

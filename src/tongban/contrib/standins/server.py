@@ -25,13 +25,18 @@ import yaml
 DATA_FILE = Path(__file__).with_name("registry.yaml")
 
 
+def demo_records() -> dict[str, Any]:
+    """The stand-ins' demo records as loaded from `registry.yaml`."""
+    return dict(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+
+
 class Records:
     """The registries' records, loaded from YAML, plus what tests add at run time."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+        data = demo_records()
         self.people: list[dict[str, Any]] = list(data["people"])
         self.entities: list[dict[str, Any]] = list(data["entities"])
         self.documents: list[dict[str, Any]] = list(data["documents"])

@@ -1,4 +1,5 @@
-"""`tongban demo_data`: the demo's data — an administrator and a regional calendar adjustment.
+"""`tongban demo_data`: the demo's data — an administrator, regional calendar adjustments,
+and (with TONGBAN_DEMO on, as in development settings) demo accounts.
 
 Idempotent: running it again changes nothing. Never used in production.
 """
@@ -42,4 +43,15 @@ class Command(BaseCommand):
                     name=name,
                     basis="演示数据",
                 )
+        from django.conf import settings
+
+        if getattr(settings, "TONGBAN_DEMO", False):
+            from tongban.accounts.demo import demo_accounts_load
+
+            counts = demo_accounts_load()
+            self.stdout.write(
+                "demo accounts: {people} people, {staff} staff, {companies} companies".format(
+                    **counts
+                )
+            )
         self.stdout.write("demo data ready")
