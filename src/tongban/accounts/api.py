@@ -433,8 +433,8 @@ def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     """Whether the caller may apply for a service now, acting for `X-Acting-For`."""
     person = _person(request)
     key = request.headers.get("X-Acting-For", "self")
-    version = service_get(code=service_code).current_version
-    required = int((version.content if version else {}).get("min_assurance_level", 1))
+    content = service_get(code=service_code).current_version.content
+    required = int(content.get("min_assurance_level", 1))
     selectors.acting_resolve(person, key, service_code=service_code)
     services.level_require(person, required)
     return {

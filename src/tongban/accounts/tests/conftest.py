@@ -79,3 +79,47 @@ def api(standins: Any, db: None) -> Api:
 @pytest.fixture
 def platform_phone_clock(platform_clock: Any) -> Any:
     return platform_clock
+
+
+STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def staff_token(api: Api, username: str, department_name: str, roles: list[str]) -> str:
+    """A staff member with a bound authenticator, logged in over the API."""
+    import hashlib
+
+    import pyotp
+
+    from tongban.accounts.services import staff_create
+    from tongban.catalog.models import Department
+
+    digest = int(hashlib.sha256(department_name.encode()).hexdigest(), 16)
+    department, _created = Department.objects.get_or_create(
+        name=department_name,
+        defaults={
+            "code": f"1131{digest % 10**14:014d}",
+            "region": "310000",
+            "level": "city",
+            "short_name": department_name[:10],
+        },
+    )
+    staff_create(
+        username=username,
+        email=f"{username}@example.gov.cn",
+        password=PASSWORD,
+        department=department,
+        roles=roles,
+        totp_secret=STAFF_SECRET,
+    )
+    from tongban.core import clock
+
+    response = api.post(
+        "/auth/staff-token",
+        {
+            "username": username,
+            "password": PASSWORD,
+            "totp": pyotp.TOTP(STAFF_SECRET).at(clock.now()),
+        },
+    )
+    assert response.status_code == 200, response.json()
+    return str(response.json()["access_token"])

@@ -93,3 +93,207 @@ def test_register_refuses_bad_documents_before_anything_is_stored(
     assert response.status_code == 422
     assert response.json()["code"] == code
     assert Person.objects.count() == 0
+
+
+def test_sms_login_and_password_reset(api: Api) -> None:
+    api.register(*ZHANG, "13812345678")
+    clock.set_now(clock.now() + dt.timedelta(minutes=2))  # one code a minute per phone
+    api.post("/auth/sms-codes", {"phone": "13812345678", "purpose": "login"})
+    code = api.standins.last_code("+8613812345678")
+    logged = api.post("/auth/token", {"phone": "13812345678", "sms_code": code})
+    assert logged.status_code == 200, logged.json()
+    clock.set_now(clock.now() + dt.timedelta(minutes=2))
+    api.post("/auth/sms-codes", {"phone": "13812345678", "purpose": "password_reset"})
+    code = api.standins.last_code("+8613812345678")
+    reset = api.post(
+        "/auth/password-reset",
+        {
+            "phone": "13812345678",
+            "sms_code": code,
+            "doc_number": ZHANG[1],
+            "new_password": "Another-Secret-99",
+        },
+    )
+    assert reset.status_code == 204, reset.json()
+    old = api.post("/auth/token", {"login": ZHANG[1], "password": PASSWORD})
+    assert old.status_code == 401
+    new = api.post(
+        "/auth/token", {"login": ZHANG[1].lower(), "password": "Another-Secret-99"}
+    )
+    assert new.status_code == 200
+    # the old session's refresh token was revoked by the reset
+    again = api.post("/auth/refresh", {"refresh_token": logged.json()["refresh_token"]})
+    assert again.status_code == 401
+
+
+def test_lost_phone_is_replaced_after_proving_identity(api: Api) -> None:
+    me = api.register(*ZHANG, "13812345678")
+    me.post("/me/identity-verification")  # L2: the registry is asked again on change
+    api.post("/auth/sms-codes", {"phone": "+44 7911 123456", "purpose": "phone_change"})
+    code = api.standins.last_code("+447911123456")
+    changed = api.post(
+        "/auth/phone-change",
+        {
+            "name": ZHANG[0],
+            "doc_number": ZHANG[1],
+            "password": PASSWORD,
+            "new_phone": "+44 7911 123456",
+            "sms_code": code,
+        },
+    )
+    assert changed.status_code == 204, changed.json()
+    person = Person.objects.get()
+    assert person.phone == "+447911123456"
+    assert person.phone_masked.startswith("+44")
+
+
+def test_email_is_confirmed_by_link(api: Api) -> None:
+    from django.core import mail
+
+    me = api.register(*ZHANG, "13812345678")
+    assert me.post("/me/email", {"email": "zhang.wei@example.cn"}).status_code == 202
+    assert me.get("/me").json()["email_confirmed"] is False
+    link = next(
+        line for line in mail.outbox[-1].body.splitlines() if "/email/confirm/" in line
+    )
+    page = api.client.get(link.replace("http://testserver", ""))
+    assert page.status_code == 200
+    assert me.get("/me").json()["email"] == "zhang.wei@example.cn"
+    assert api.client.get("/accounts/email/confirm/forged/").status_code == 400
+
+
+def test_counter_record_is_claimed_by_sms(api: Api) -> None:
+    from tongban.accounts.tests.conftest import staff_token
+
+    clerk = api.as_(staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"]))
+    created = clerk.post(
+        "/staff/persons",
+        {"name": "李秀英", "doc_number": "31010319410308002x", "phone": "13600001234"},
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["level_evidence"] == "in_person"
+    assert created.json()["can_log_in"] is False
+    from tongban.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="person.create_at_counter")
+    assert "31010319410308002X" not in str(event.data)
+    api.post("/auth/sms-codes", {"phone": "13600001234", "purpose": "claim"})
+    code = api.standins.last_code("+8613600001234")
+    claimed = api.post(
+        "/auth/claim",
+        {
+            "name": "李秀英",
+            "doc_number": "31010319410308002X",
+            "phone": "13600001234",
+            "sms_code": code,
+            "password": PASSWORD,
+        },
+    )
+    assert claimed.status_code == 201, claimed.json()
+    me = api.as_(claimed.json()["access_token"]).get("/me").json()
+    assert me["level"] == 2
+    assert me["level_evidence"] == "in_person"
+
+
+def test_relative_acts_only_after_the_principal_confirms(api: Api) -> None:
+    li = api.register("李秀英", "31010319410308002X", "13600001234")
+    wang = api.register("王芳", "31010419881120004X", "13600005678")
+    asked = wang.post(
+        "/me/proxies",
+        {
+            "principal_name": "李秀英",
+            "principal_doc_number": "31010319410308002X",
+            "relation": "女儿",
+            "valid_until": (clock.today() + dt.timedelta(days=365)).isoformat(),
+        },
+    )
+    assert asked.status_code == 201, asked.json()
+    assert asked.json()["status"] == "pending"
+    assert [a["key"] for a in wang.get("/me").json()["acting"]] == ["self"]
+    grant_id = asked.json()["id"]
+    # the agent cannot confirm on the principal's behalf
+    assert wang.post(f"/grants/{grant_id}/confirm").status_code == 404
+    assert li.post(f"/grants/{grant_id}/confirm").status_code == 200
+    keys = [a["key"] for a in wang.get("/me").json()["acting"]]
+    assert keys == ["self", f"person:{Person.objects.get(name='李秀英').pk}"]
+
+
+def test_guardian_acts_for_a_child_under_fourteen(api: Api) -> None:
+    wang = api.register("王芳", "31010419881120004X", "13600005678")
+    wang.post("/me/identity-verification")
+    added = wang.post(
+        "/me/children",
+        {"child_name": "王小明", "child_doc_number": "310115201609010414"},
+    )
+    assert added.status_code == 201, added.json()
+    assert added.json()["kind"] == "guardian"
+    child = Person.objects.get(name="王小明")
+    assert child.user_id is None
+    assert child.consents.get().kind == "guardian"
+    # someone the registry does not list as guardian
+    zhang = api.register(*ZHANG, "13812345678")
+    zhang.post("/me/identity-verification")
+    refused = zhang.post(
+        "/me/children",
+        {"child_name": "王小明", "child_doc_number": "310115201609010414"},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "identity_mismatch"
+
+
+def test_handler_scope_limits_services(api: Api) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tongban.catalog.models import ServiceItem
+    from tongban.catalog.services import catalog_load
+
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    allowed, other = ServiceItem.objects.order_by("code").values_list(
+        "code", flat=True
+    )[:2]
+    chen = api.register(*CHEN, "13900001111")
+    chen.post("/me/identity-verification")
+    company_id = chen.post("/companies", {"uscc": COMPANY}).json()["id"]
+    liu = api.register(*LIU, "13700002222")
+    liu.post("/me/identity-verification")
+    chen.post(
+        f"/companies/{company_id}/grants",
+        {
+            "agent_name": LIU[0],
+            "agent_doc_number": LIU[1],
+            "all_services": False,
+            "service_codes": [allowed],
+            "valid_until": (clock.today() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    handler = liu.as_(liu.token, acting=f"company:{company_id}")
+    assert handler.get(f"/me/eligibility/{allowed}").status_code == 200
+    refused = handler.get(f"/me/eligibility/{other}")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_authorised"
+
+
+def test_level_too_low_says_how_to_rise(api: Api) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tongban.catalog.models import ServiceItem
+    from tongban.catalog.services import catalog_load
+
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    demanding = next(
+        item
+        for item in ServiceItem.objects.all()
+        if item.current_version.content.get("min_assurance_level", 1) == 2
+    )
+    me = api.register(*ZHANG, "13812345678")
+    refused = me.get(f"/me/eligibility/{demanding.code}")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "level_too_low"
+    assert refused.json()["required_level"] == 2
+    assert "实名" in refused.json()["message"]
+    me.post("/me/identity-verification")
+    assert me.get(f"/me/eligibility/{demanding.code}").status_code == 200

@@ -1,0 +1,189 @@
+"""Tokens, sessions, second factors, data at rest, masking and the audit trail."""
+
+import datetime as dt
+import logging
+from typing import Any
+
+import pyotp
+import pytest
+from django.test import Client, override_settings
+
+from tongban.accounts.models import Person
+from tongban.accounts.tests.conftest import PASSWORD, STAFF_SECRET, Api, staff_token
+from tongban.audit.services import audit_verify
+from tongban.core import clock, protect
+
+ZHANG = ("张伟", "310115198506120317")
+CHEN = ("陈志强", "310101197502140510")
+
+
+def test_access_tokens_expire_and_refresh_tokens_rotate(
+    api: Api, platform_clock: Any
+) -> None:
+    api.register(*ZHANG, "13812345678")
+    pair = api.post(
+        "/auth/token", {"login": "13812345678", "password": PASSWORD}
+    ).json()
+    me = api.as_(pair["access_token"])
+    assert me.get("/me").status_code == 200
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=16))
+    expired = me.get("/me")
+    assert expired.status_code == 401
+    assert expired.json()["code"] == "not_authenticated"
+    fresh = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+    assert fresh.status_code == 200
+    # the used refresh token is spent
+    reused = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+    assert reused.status_code == 401
+    again = api.as_(fresh.json()["access_token"])
+    assert again.get("/me").status_code == 200
+    assert again.post("/auth/logout").status_code == 204
+    assert again.get("/me").status_code == 401
+
+
+def test_forged_token_is_refused(api: Api) -> None:
+    assert api.as_("not-a-token").get("/me").status_code == 401
+
+
+def test_staff_need_the_second_factor_and_codes_are_single_use(api: Api) -> None:
+    staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"])
+    code = pyotp.TOTP(STAFF_SECRET).at(clock.now())
+    replay = api.post(
+        "/auth/staff-token", {"username": "clerk", "password": PASSWORD, "totp": code}
+    )
+    assert replay.status_code == 401
+    assert replay.json()["code"] == "invalid_totp"
+    wrong = api.post(
+        "/auth/staff-token",
+        {"username": "clerk", "password": PASSWORD, "totp": "000000"},
+    )
+    assert wrong.status_code == 401
+
+
+def test_staff_lock_after_five_failures(api: Api) -> None:
+    staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"])
+    for _attempt in range(5):
+        api.post(
+            "/auth/staff-token", {"username": "clerk", "password": "x", "totp": "1"}
+        )
+    locked = api.post(
+        "/auth/staff-token",
+        {
+            "username": "clerk",
+            "password": PASSWORD,
+            "totp": pyotp.TOTP(STAFF_SECRET).at(clock.now() + dt.timedelta(seconds=30)),
+        },
+    )
+    assert locked.status_code == 429
+
+
+def test_lock_lifts_after_fifteen_minutes(api: Api, platform_clock: Any) -> None:
+    api.register(*ZHANG, "13812345678")
+    for _attempt in range(5):
+        api.post("/auth/token", {"login": ZHANG[1], "password": "wrong"})
+    assert (
+        api.post("/auth/token", {"login": ZHANG[1], "password": PASSWORD}).status_code
+        == 429
+    )
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=16))
+    assert (
+        api.post("/auth/token", {"login": ZHANG[1], "password": PASSWORD}).status_code
+        == 200
+    )
+
+
+def test_idle_page_sessions_end(api: Api, platform_clock: Any) -> None:
+    api.register(*ZHANG, "13812345678")
+    browser = Client()
+    response = browser.post(
+        "/accounts/login/",
+        {"mode": "password", "login": "13812345678", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert browser.get("/accounts/me/").status_code == 200
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=20))
+    assert browser.get("/accounts/me/").status_code == 200  # activity keeps it alive
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=31))
+    assert browser.get("/accounts/me/").status_code == 302
+
+
+def test_numbers_are_encrypted_and_found_by_blind_index(api: Api) -> None:
+    api.register(*ZHANG, "13812345678")
+    person = Person.objects.get()
+    assert ZHANG[1] not in person.doc_encrypted
+    assert "13812345678" not in person.phone_encrypted
+    assert person.doc_encrypted.startswith("a1:")
+    assert person.doc_masked == "310115********0317"
+    assert person.phone_masked == "+86 138****5678"
+    # a ciphertext moved to another column does not decrypt (the context is bound)
+    with pytest.raises(protect.DecryptionFailed):
+        protect.decrypt(person.doc_encrypted, context="person.phone")
+
+
+@override_settings(CRYPTO_SUITE="sm")
+def test_national_suite_sm4_and_sm3() -> None:
+    token = protect.encrypt("310115198506120317", context="person.document")
+    assert token.startswith("s1:")
+    assert protect.decrypt(token, context="person.document") == "310115198506120317"
+    assert protect.blind_index("x", kind="k").startswith("s")
+    # an AES ciphertext written before a switch still reads
+    with override_settings(CRYPTO_SUITE="aes"):
+        old = protect.encrypt("13812345678", context="person.phone")
+    assert protect.decrypt(old, context="person.phone") == "13812345678"
+
+
+def test_logs_never_carry_document_or_phone_numbers(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    me = api.register(*ZHANG, "13812345678")
+    me.post("/me/identity-verification")
+    api.post(
+        "/auth/register",
+        {
+            "name": "x",
+            "doc_number": "310115198506120318",
+            "phone": "1",
+            "sms_code": "1",
+            "password": "p",
+        },
+    )
+    text = caplog.text
+    assert ZHANG[1] not in text
+    assert "13812345678" not in text
+
+
+def test_staff_reads_are_audited_and_shown_to_the_person(api: Api) -> None:
+    clerk = api.as_(staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"]))
+    created = clerk.post(
+        "/staff/persons",
+        {"name": CHEN[0], "doc_number": CHEN[1], "phone": "13600001234"},
+    ).json()
+    read = clerk.get(
+        f"/staff/persons/{created['id']}", reason="核对营业执照变更申请", reveal="true"
+    )
+    assert read.status_code == 200
+    assert read.json()["doc_number"] == CHEN[1]
+    masked = clerk.get(f"/staff/persons/{created['id']}", reason="电话回访")
+    assert masked.json()["doc_number"] == "310101********0510"
+    # the person claims the record and sees who read it, and why
+    clock.set_now(clock.now() + dt.timedelta(minutes=2))
+    api.post("/auth/sms-codes", {"phone": "13600001234", "purpose": "claim"})
+    claimed = api.post(
+        "/auth/claim",
+        {
+            "name": CHEN[0],
+            "doc_number": CHEN[1],
+            "phone": "13600001234",
+            "sms_code": api.standins.last_code("+8613600001234"),
+            "password": PASSWORD,
+        },
+    )
+    me = api.as_(claimed.json()["access_token"])
+    reads = me.get("/me/data").json()["identity_reads"]
+    assert [r["reason"] for r in reads] == ["电话回访", "核对营业执照变更申请"]
+    assert all("上海市市场监督管理局" in r["by"] for r in reads)
+    export = me.get("/me/export")
+    assert export["Content-Disposition"].startswith("attachment")
+    assert CHEN[1] in export.content.decode()  # their own number, in their own export
+    assert audit_verify().ok
