@@ -208,6 +208,20 @@ class LiveInstance:
                 )
             time.sleep(0.2)
 
+    def sms_code(self, phone_e164: str) -> str:
+        """The latest code the instance's SMS stand-in delivered to a phone."""
+        import re
+
+        port = json.loads((self.data_dir / "ports" / "standins").read_text())["port"]
+        query = urllib.parse.urlencode({"to": phone_e164})
+        url = f"http://127.0.0.1:{port}/sms/messages?{query}"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            messages = json.loads(response.read())
+        assert messages, f"no SMS to {phone_e164}"
+        found = re.search(r"(\d{6})", messages[-1]["text"])
+        assert found
+        return found.group(1)
+
     def logs(self) -> str:
         parts = []
         for path in sorted((self.data_dir / "logs").glob("*.log")):
@@ -266,6 +280,11 @@ def live_instance() -> Iterator[LiveInstance]:
             return True
 
         instance.wait_for(web_answers, timeout=60, what="the web process")
+        instance.wait_for(
+            lambda: (data_dir / "ports" / "standins").exists(),
+            timeout=30,
+            what="the stand-ins",
+        )
         yield instance
     finally:
         import signal
