@@ -187,3 +187,69 @@ def test_staff_reads_are_audited_and_shown_to_the_person(api: Api) -> None:
     assert export["Content-Disposition"].startswith("attachment")
     assert CHEN[1] in export.content.decode()  # their own number, in their own export
     assert audit_verify().ok
+
+
+def test_staff_command_and_admin_pages(api: Api) -> None:
+    import os
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from tongban.catalog.models import Department
+
+    Department.objects.create(
+        code="11310000002420033N",
+        name="上海市市场监督管理局",
+        region="310000",
+        level="city",
+    )
+    os.environ["TONGBAN_STAFF_PASSWORD"] = PASSWORD
+    try:
+        call_command(
+            "staff",
+            "create",
+            "head",
+            "--department",
+            "11310000002420033N",
+            "--role",
+            "department_head",
+            "--role",
+            "approver",
+            "--email",
+            "head@example.gov.cn",
+        )
+    finally:
+        del os.environ["TONGBAN_STAFF_PASSWORD"]
+    assert User.objects.get(username="head").staff.roles == [
+        "approver",
+        "department_head",
+    ]
+    api.register(*ZHANG, "13812345678")
+    admin = User.objects.create_superuser("root", "root@example.gov.cn", PASSWORD)
+    client = Client()
+    client.force_login(admin)
+    for path in (
+        "/admin/accounts/person/",
+        "/admin/accounts/staffprofile/",
+        "/admin/accounts/grant/",
+        "/admin/accounts/company/",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert ZHANG[1] not in page.content.decode()
+    person = Person.objects.get()
+    detail = client.get(f"/admin/accounts/person/{person.pk}/change/").content.decode()
+    assert "310115********0317" in detail
+    assert ZHANG[1] not in detail
+
+
+def test_registries_return_the_documents_they_hold(standins: Any) -> None:
+    from tongban.contrib.registries import held_documents
+
+    held = held_documents(
+        "legal_entity", holder="91310115MA1HK7Q24A", dataset="legal_entity_registry"
+    )
+    assert held[0]["document"] == "企业登记信息"
+    assert held[0]["issuer"]
+    assert held[0]["issued_on"] == "2018-03-12"
+    assert held_documents("population", holder="000", dataset=None) == []
