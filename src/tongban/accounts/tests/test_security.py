@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from django.test import Client, override_settings
 
-from tongban.accounts.models import Person
+from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.tests.conftest import PASSWORD, STAFF_SECRET, Api, staff_token
 from tongban.audit.services import audit_verify
 from tongban.core import clock, protect
@@ -220,7 +220,7 @@ def test_staff_command_and_admin_pages(api: Api) -> None:
         )
     finally:
         del os.environ["TONGBAN_STAFF_PASSWORD"]
-    assert User.objects.get(username="head").staff.roles == [
+    assert StaffProfile.objects.get(user__username="head").roles == [
         "approver",
         "department_head",
     ]
