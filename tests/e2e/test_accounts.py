@@ -71,7 +71,9 @@ def test_company_registered_by_its_representative_who_grants_a_handler(
     browser: Browser, live_instance
 ):
     def new_page() -> Page:
-        context = browser.new_context(base_url=live_instance.urls["web"], locale="zh-CN")
+        context = browser.new_context(
+            base_url=live_instance.urls["web"], locale="zh-CN"
+        )
         context.set_default_timeout(15_000)
         return context.new_page()
 
@@ -115,7 +117,9 @@ def test_company_registered_by_its_representative_who_grants_a_handler(
         "上海通办示范科技有限公司"
     )
     handler.goto("/accounts/companies/")
-    handler.get_by_role("link", name="上海通办示范科技有限公司").click()
+    handler.get_by_test_id("companies").get_by_role(
+        "link", name="上海通办示范科技有限公司"
+    ).click()
     expect(handler.get_by_test_id("handler-scope")).to_contain_text("全部事项")
     for p in (handler, representative):
         p.context.close()
