@@ -151,3 +151,28 @@ def test_clerk_creates_a_record_at_the_counter(browser: Client) -> None:
         f"/accounts/staff/persons/{person.pk}/", {"reason": "窗口核对"}
     ).content.decode()
     assert "931276********001X" in page or "93****1X" in page
+
+
+def test_guide_tells_a_low_level_applicant_how_to_rise(
+    browser: Client, standins: Any
+) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tongban.catalog.models import ServiceItem
+    from tongban.catalog.services import catalog_load
+
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    demanding = next(
+        item
+        for item in ServiceItem.objects.all()
+        if item.current_version.content.get("min_assurance_level", 1) == 2
+    )
+    _register(browser, standins)
+    page = browser.get(f"/services/{demanding.code}/").content.decode()
+    assert 'data-testid="level-too-low"' in page
+    assert "/accounts/me/" in page
+    browser.post("/accounts/me/verify/")
+    page = browser.get(f"/services/{demanding.code}/").content.decode()
+    assert 'data-testid="level-too-low"' not in page
