@@ -55,3 +55,29 @@ def test_shoot(browser: Browser, live_instance) -> None:
             path=str(SCREENSHOTS / name), full_page=name.startswith("phone")
         )
         context.close()
+    # Accounts: a demo legal representative's profile and company, the English sign-up.
+    for name, viewport, locale, login, path in [
+        ("profile-zh.png", DESKTOP, "zh-CN", "310101197502140510", "/accounts/me/"),
+        (
+            "company-zh.png",
+            DESKTOP,
+            "zh-CN",
+            "310101197502140510",
+            "/accounts/companies/1/",
+        ),
+        ("phone-profile-zh.png", PHONE, "zh-CN", "320102199207300611", "/accounts/me/"),
+        ("register-en.png", DESKTOP, "en-GB", "", "/en/accounts/register/"),
+    ]:
+        context = browser.new_context(
+            base_url=live_instance.urls["web"], viewport=viewport, locale=locale
+        )
+        page = context.new_page()
+        if login:
+            page.goto("/accounts/login/")
+            page.fill("#id_login", login)
+            page.fill("#id_password", "Tongban-demo-2026")
+            page.get_by_test_id("login").click()
+            page.wait_for_url("**/accounts/me/")
+        page.goto(path)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=viewport is PHONE)
+        context.close()

@@ -120,7 +120,7 @@ def test_company_registered_by_its_representative_who_grants_a_handler(
     handler.get_by_test_id("companies").get_by_role(
         "link", name="上海通办示范科技有限公司"
     ).click()
-    expect(handler.get_by_test_id("handler-scope")).to_contain_text("全部事项")
+    expect(handler.get_by_test_id("handler-scope")).to_contain_text("可办理全部事项")
     for p in (handler, representative):
         p.context.close()
 
