@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from tongban.accounts import selectors, services
+from tongban.accounts.export import actor_label, person_data
 from tongban.accounts.models import ApiSession, Company, Grant, Person, StaffProfile
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import Forbidden, NotFound
@@ -450,13 +451,13 @@ def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     "/me/data", auth=bearer, summary="Everything the platform holds about me (PIPL)"
 )
 def my_data(request: HttpRequest) -> dict[str, Any]:
-    return selectors_export(_person(request), full=False)
+    return person_data(_person(request), full=False)
 
 
 @router.get("/me/export", auth=bearer, summary="Download my data as JSON (PIPL)")
 def my_export(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    body = json.dumps(selectors_export(person, full=True), ensure_ascii=False, indent=2)
+    body = json.dumps(person_data(person, full=True), ensure_ascii=False, indent=2)
     from tongban.audit.services import audit_record
 
     audit_record(
@@ -468,12 +469,6 @@ def my_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tongban-my-data.json"'
     return response
-
-
-def selectors_export(person: Person, *, full: bool) -> dict[str, Any]:
-    from tongban.accounts.export import person_data
-
-    return person_data(person, full=full)
 
 
 @router.get("/me/grants", response=list[GrantOut], auth=bearer)
@@ -578,8 +573,6 @@ def company_activity(request: HttpRequest, company_id: int) -> list[dict[str, An
 
 
 def _event_out(event: Any) -> dict[str, Any]:
-    from tongban.accounts.export import actor_label
-
     return {
         "at": event.at,
         "action": event.action,

@@ -75,6 +75,14 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
+        constraints = [
+            # One account per phone; people recorded at a counter may have none.
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=~models.Q(phone_index=""),
+                name="person_phone_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.doc_masked})"

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -209,7 +208,13 @@ def _sms_consume(challenge: SmsChallenge) -> None:
 
 
 def _guard_key(login: str) -> str:
-    return protect.blind_index(login.strip().upper(), kind="login")
+    """One key per login name however it is typed: a phone in E.164, else the bare number."""
+    text = login.strip()
+    try:
+        text = phone_normalise(text)
+    except DomainError:
+        text = "".join(text.split()).upper()
+    return protect.blind_index(text, kind="login")
 
 
 def _guard_check(key: str) -> None:
@@ -236,6 +241,13 @@ def _guard_fail(key: str) -> None:
         guard.last_failure_at = now
         if guard.failures >= c.LOGIN_FAILURES_BEFORE_LOCK:
             guard.locked_until = now + c.LOGIN_LOCK
+            audit_record(
+                action="account.locked",
+                data={
+                    "failures": guard.failures,
+                    "minutes": int(c.LOGIN_LOCK.total_seconds() // 60),
+                },
+            )
         guard.save()
 
 
@@ -323,7 +335,11 @@ def person_register(
                 subject_id=person.pk,
                 data={"doc_type": person.doc_type, "level": person.level},
             )
-    except IntegrityError as error:  # a simultaneous registration of the same document
+    except (
+        IntegrityError
+    ) as error:  # a simultaneous registration of the same document or phone
+        if Person.objects.filter(phone_index=phone_index(e164)).exists():
+            raise Conflict("phone_taken", _("该手机号已被其他账户使用。")) from error
         raise Conflict(
             "already_registered", _("该证件已注册，请直接登录或找回密码。")
         ) from error
@@ -804,6 +820,15 @@ def company_grant(
     agent = _agent_find(agent_doc_type, agent_doc_number, agent_name)
     if agent.pk == by.pk:
         raise InvalidInput("invalid_agent", _("法定代表人本人无需授权。"))
+    if Grant.objects.filter(
+        company=company,
+        agent=agent,
+        status=GrantStatus.ACTIVE,
+        valid_until__gte=clock.today(),
+    ).exists():
+        raise Conflict(
+            "already_granted", _("该经办人已有有效授权；如需调整，请先撤销原授权。")
+        )
     start, end = _validity(valid_from, valid_until)
     codes = _scope(all_services, service_codes)
     with transaction.atomic():
@@ -1229,7 +1254,3 @@ def access_token_read(token: str) -> ApiSession | None:
     ):
         return None
     return session
-
-
-def settings_sms_in_clear() -> bool:  # pragma: no cover - trivial
-    return bool(getattr(settings, "DEBUG", False))

@@ -225,3 +225,60 @@ def test_staff_read_without_reason_is_refused_and_not_audited(api: Api) -> None:
     assert response.status_code == 422
     assert response.json()["code"] == "reason_required"
     assert AuditEvent.objects.filter(action__startswith="identity.").count() == reads
+
+
+def test_lockout_holds_however_the_phone_is_typed(api: Api) -> None:
+    api.register(*ZHANG, "13812345678")
+    for typed in (
+        "13812345678",
+        "138 1234 5678",
+        "+86 138-1234-5678",
+        "+8613812345678",
+        "138-1234-5678",
+    ):
+        api.post("/auth/token", {"login": typed, "password": "wrong"})
+    locked = api.post("/auth/token", {"login": "13812345678", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert AuditEvent.objects.filter(action="account.locked").count() == 1
+
+
+def test_a_second_active_grant_to_the_same_handler_is_a_conflict(api: Api) -> None:
+    chen = api.register(*CHEN, "13900001111")
+    chen.post("/me/identity-verification")
+    company_id = chen.post("/companies", {"uscc": "91310115MA1HK7Q24A"}).json()["id"]
+    api.register(*LIU, "13700002222")
+    body = {
+        "agent_name": LIU[0],
+        "agent_doc_number": LIU[1],
+        "valid_until": (clock.today() + dt.timedelta(days=30)).isoformat(),
+    }
+    assert chen.post(f"/companies/{company_id}/grants", body).status_code == 201
+    again = chen.post(f"/companies/{company_id}/grants", body)
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_granted"
+    assert Grant.objects.count() == 1
+
+
+def test_grant_to_someone_not_registered_or_misnamed(api: Api) -> None:
+    chen = api.register(*CHEN, "13900001111")
+    chen.post("/me/identity-verification")
+    company_id = chen.post("/companies", {"uscc": "91310115MA1HK7Q24A"}).json()["id"]
+    api.register(*LIU, "13700002222")
+    until = (clock.today() + dt.timedelta(days=30)).isoformat()
+    for name, number, code in [
+        ("刘洋", "320102199207300612", "invalid_id_number"),
+        ("刘阳", LIU[1], "agent_not_found"),
+        ("张伟", ZHANG[1], "agent_not_found"),
+    ]:
+        response = chen.post(
+            f"/companies/{company_id}/grants",
+            {"agent_name": name, "agent_doc_number": number, "valid_until": until},
+        )
+        assert response.status_code == 422, response.json()
+        assert response.json()["code"] == code
+    past = chen.post(
+        f"/companies/{company_id}/grants",
+        {"agent_name": LIU[0], "agent_doc_number": LIU[1], "valid_until": "2020-01-01"},
+    )
+    assert past.json()["code"] == "invalid_period"
+    assert Grant.objects.count() == 0
