@@ -10,10 +10,10 @@ class Level(models.IntegerChoices):
     """Identity assurance. L3 (remote face verification) and L4 arrive with a later issue."""
 
     NONE = 0, _("未认证")
-    L1 = 1, _("L1 手机号已验证")
-    L2 = 2, _("L2 实名已核验")
-    L3 = 3, _("L3 人脸已核验")
-    L4 = 4, _("L4 现场或数字证书核验")
+    L1 = 1, _("手机号已验证")
+    L2 = 2, _("实名已核验")
+    L3 = 3, _("人脸已核验")
+    L4 = 4, _("现场或数字证书核验")
 
 
 class LevelEvidence(models.TextChoices):
