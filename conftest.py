@@ -212,9 +212,8 @@ class LiveInstance:
         """The latest code the instance's SMS stand-in delivered to a phone."""
         import re
 
-        port = json.loads((self.data_dir / "ports" / "standins").read_text())["port"]
         query = urllib.parse.urlencode({"to": phone_e164})
-        url = f"http://127.0.0.1:{port}/sms/messages?{query}"
+        url = f"{self.urls['standins']}/sms/messages?{query}"
         with urllib.request.urlopen(url, timeout=5) as response:
             messages = json.loads(response.read())
         assert messages, f"no SMS to {phone_e164}"
@@ -285,6 +284,8 @@ def live_instance() -> Iterator[LiveInstance]:
             timeout=30,
             what="the stand-ins",
         )
+        port = json.loads((data_dir / "ports" / "standins").read_text())["port"]
+        instance.urls["standins"] = f"http://127.0.0.1:{port}"
         yield instance
     finally:
         import signal

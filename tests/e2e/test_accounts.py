@@ -107,7 +107,7 @@ def test_company_registered_by_its_representative_who_grants_a_handler(
     representative.fill("#id_valid_until", "2099-12-31")
     representative.get_by_test_id("grant").click()
     expect(representative.get_by_test_id("grants")).to_contain_text("刘洋")
-    expect(representative.get_by_test_id("activity")).to_contain_text("grant.create")
+    expect(representative.get_by_test_id("activity")).to_contain_text("授权了经办人")
 
     # The handler switches to acting for the company.
     handler.goto("/accounts/me/")
@@ -121,6 +121,9 @@ def test_company_registered_by_its_representative_who_grants_a_handler(
         "link", name="上海通办示范科技有限公司"
     ).click()
     expect(handler.get_by_test_id("handler-scope")).to_contain_text("可办理全部事项")
+    # The legal representative sees that the handler began acting for the company.
+    representative.reload()
+    expect(representative.get_by_test_id("activity")).to_contain_text("刘洋")
     for p in (handler, representative):
         p.context.close()
 

@@ -2,9 +2,27 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from tongban.accounts import selectors
 from tongban.accounts.models import Person
 from tongban.audit.models import AuditEvent
+
+ACTION_LABELS = {
+    "company.register": _("注册企业"),
+    "grant.create": _("授权了经办人"),
+    "grant.revoke": _("撤销授权"),
+    "grant.request": _("申请代办"),
+    "grant.confirm": _("同意代办"),
+    "grant.guardian": _("登记监护代办"),
+    "acting.begin": _("开始代为办事"),
+    "identity.read": _("查看身份信息"),
+    "identity.reveal": _("查看完整证件号码"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def actor_label(event: AuditEvent) -> str:

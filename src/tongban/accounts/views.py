@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts import forms as f
 from tongban.accounts import selectors, services
-from tongban.accounts.export import actor_label, person_data
+from tongban.accounts.export import action_label, actor_label, person_data
 from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.models import Grant, Person, StaffProfile
 from tongban.audit.services import audit_record
@@ -320,6 +320,14 @@ def acting_switch(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         request.session[SESSION_ACTING] = principal.key
+        if principal.kind != "self":
+            # The principal's record shows who began acting for them, and when.
+            audit_record(
+                action="acting.begin",
+                actor=request.user,
+                subject_type=principal.kind,
+                subject_id=(principal.company or principal.person).pk,  # type: ignore[union-attr]
+            )
         messages.success(
             request, _("您现在以“%(who)s”的身份办事。") % {"who": principal.label}
         )
@@ -430,7 +438,7 @@ def company(request: HttpRequest, company_id: int) -> HttpResponse:
     if is_representative:
         context["grants"] = selectors.company_grants(principal.company)
         context["activity"] = [
-            {"event": e, "actor": actor_label(e)}
+            {"event": e, "actor": actor_label(e), "action": action_label(e.action)}
             for e in selectors.company_activity(principal.company)[:50]
         ]
     return render(request, "accounts/company.html", context)
