@@ -455,6 +455,9 @@ def login_password(*, login: str, password: str) -> User:
     _guard_check(key)
     person = _person_by_login(login)
     user = person.user if person else None
+    if user is None:
+        # Spend the same hashing time as a real check, so timing does not reveal accounts.
+        User().set_password(password)
     if user is None or not user.is_active or not user.check_password(password):
         _guard_fail(key)
         raise _bad_credentials()
@@ -984,10 +987,7 @@ def guardian_add_child(
             _("人口库未登记您为该儿童的监护人，或姓名与证件号码不一致。"),
         )
     now = clock.now()
-    until = dt.date(birth.year + c.GUARDIAN_AGE_LIMIT, birth.month, 1) + dt.timedelta(
-        days=31
-    )
-    until = until.replace(day=1) - dt.timedelta(days=1)  # end of the month they turn 14
+    until = _birthday(birth, c.GUARDIAN_AGE_LIMIT) - dt.timedelta(days=1)
     with transaction.atomic():
         child = _find_by_document(facts.doc_type, facts.number)
         if child is None:
@@ -1028,6 +1028,14 @@ def guardian_add_child(
             data={"grant": grant.pk},
         )
     return grant
+
+
+def _birthday(birth: dt.date, years: int) -> dt.date:
+    """The day someone turns `years` (29 February births turn on 1 March)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return dt.date(birth.year + years, 3, 1)
 
 
 def _age(birth: dt.date, today: dt.date) -> int:

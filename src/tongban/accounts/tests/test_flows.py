@@ -227,6 +227,9 @@ def test_guardian_acts_for_a_child_under_fourteen(api: Api) -> None:
     )
     assert added.status_code == 201, added.json()
     assert added.json()["kind"] == "guardian"
+    assert (
+        added.json()["valid_until"] == "2030-08-31"
+    )  # the day before his 14th birthday
     child = Person.objects.get(name="王小明")
     assert child.user_id is None
     assert child.consents.get().kind == "guardian"
