@@ -96,6 +96,9 @@ OK, CREATED = 200, 201
 MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/me", [401, OK, OK, OK, OK, 403, 403, OK]),
     ("GET", "/me/data", [401, OK, OK, OK, OK, 403, 403, OK]),
+    ("GET", "/me/grants", [401, OK, OK, OK, OK, 403, 403, OK]),
+    ("GET", "/me/export", [401, OK, OK, OK, OK, 403, 403, OK]),
+    ("GET", "/companies", [401, OK, OK, OK, OK, 403, 403, OK]),
     ("GET", "/companies/{company}", [401, 404, 404, OK, 403, 403, 403, OK]),
     ("GET", "/companies/{company}/grants", [401, 404, 404, 404, 404, 403, 403, OK]),
     ("GET", "/companies/{company}/activity", [401, 404, 404, 404, 404, 403, 403, OK]),
@@ -105,6 +108,8 @@ MATRIX: list[tuple[str, str, list[int]]] = [
         [401, 404, 404, 404, 404, 403, 403, CREATED],
     ),
     ("DELETE", "/grants/{grant}", [401, 404, 404, OK, 404, 403, 403, OK]),
+    # A company grant needs no confirmation: nobody can confirm it, and it is hidden.
+    ("POST", "/grants/{grant}/confirm", [401, 404, 404, 404, 404, 403, 403, 404]),
     ("GET", "/staff/me", [401, 403, 403, 403, 403, OK, OK, 403]),
     (
         "GET",
@@ -162,3 +167,14 @@ def test_permission_matrix(
             body = response.json()
             assert set(body) >= {"code", "message"}, body
     assert seen == dict(zip(ROLES, expected, strict=True))
+
+
+def test_lists_show_only_what_the_caller_may_act_for(api: Api, world: World) -> None:
+    def companies(role: str) -> list[int]:
+        return [c["id"] for c in api.as_(world.tokens[role]).get("/companies").json()]
+
+    assert companies("another_person") == []
+    assert companies("handler_without_grant") == []
+    assert companies("expired_grant") == []
+    assert companies("handler_with_grant") == [world.company_id]
+    assert companies("legal_representative") == [world.company_id]
