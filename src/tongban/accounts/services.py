@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import pyotp
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -59,9 +59,6 @@ from tongban.core.errors import (
 from tongban.core.identifiers import uscc_require
 from tongban.core.masking import mask_document, mask_phone
 from tongban.core.phones import phone_normalise
-
-Actor = User | AnonymousUser | None
-
 
 # --- identifiers at rest ---------------------------------------------------------------
 

@@ -76,11 +76,6 @@ def api(standins: Any, db: None) -> Api:
     return Api(Client(), standins)
 
 
-@pytest.fixture
-def platform_phone_clock(platform_clock: Any) -> Any:
-    return platform_clock
-
-
 STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
