@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from tongban.accounts.api import router as accounts_router
 from tongban.api.errors import install
+from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.workdays.api import router as workdays_router
 
@@ -19,4 +20,5 @@ api = NinjaAPI(
 install(api)
 api.add_router("/workdays", workdays_router)
 api.add_router("/", accounts_router)
+api.add_router("/", cases_router)
 api.add_router("/", catalog_router)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tongban.audit",
     "tongban.contrib",
     "tongban.accounts",
+    "tongban.cases",
     "tongban.web",
     "tongban.api",
 ]

@@ -1,0 +1,349 @@
+"""The cases API: apply and follow (applicants), queues and steps (staff), public progress."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from tongban.accounts.api import bearer
+from tongban.accounts.selectors import person_of, staff_of
+from tongban.cases import selectors, services
+from tongban.cases.constants import Action
+from tongban.cases.constants import Status as CaseStatus
+from tongban.cases.models import Case
+from tongban.core.errors import Forbidden, TooManyAttempts
+
+router = Router(tags=["cases"])
+
+
+class CaseIn(Schema):
+    service_code: str
+    form: dict[str, Any] = {}
+    channel: str = "web"
+    submit: bool = False
+
+
+class FormIn(Schema):
+    form: dict[str, Any]
+
+
+class SupplementIn(Schema):
+    form: dict[str, Any] | None = None
+    note: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class ActionIn(Schema):
+    expected_version: int = Field(description="the case's `version` you acted on")
+    items: list[str] = []
+    reason: str = ""
+    opinion: str = ""
+    recommend: str = ""
+    kind: str = ""
+    basis: str = ""
+    limit_days: int | None = None
+    result: str = ""
+    proof: str = ""
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    data: dict[str, Any]
+
+
+class DocumentOut(Schema):
+    kind: str
+    label: str
+    number: str
+    issued_at: dt.datetime
+    content: dict[str, Any]
+
+
+class CaseOut(Schema):
+    number: str
+    version: int
+    status: str
+    status_label: str
+    service_code: str
+    service_name: str
+    department: str
+    applicant: str
+    channel: str
+    received_on: dt.date | None
+    accepted_on: dt.date | None
+    accepted_by_law: bool
+    correction_due: dt.date | None
+    legal_deadline: dt.date | None
+    promised_deadline: dt.date | None
+    deadline_pending_year: int | None
+    extended: bool
+    closing_type: str
+    delivered: bool
+    form: dict[str, Any]
+    documents: list[DocumentOut]
+    timeline: list[EventOut]
+
+
+class CaseRowOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    service_name: str
+    received_on: dt.date | None
+    legal_deadline: dt.date | None
+
+
+class ProgressOut(Schema):
+    number: str
+    status_label: str
+    service_name: str
+    department: str
+    received_on: dt.date | None
+    legal_deadline: dt.date | None
+    steps: list[EventOut]
+
+
+def _applicant_name(case: Case) -> str:
+    if case.applicant_company_id:
+        return case.applicant_company.name  # type: ignore[union-attr]
+    person = case.applicant_person or case.submitted_by
+    return person.name
+
+
+def _events(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": e.at,
+            "action": e.action,
+            "label": str(Action(e.action).label)
+            if e.action in Action.values
+            else e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "data": e.data,
+        }
+        for e in selectors.case_timeline(case)
+    ]
+
+
+def _out(case: Case) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "version": case.row_version,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "service_code": case.item.code,
+        "service_name": case.item.name,
+        "department": case.department.name,
+        "applicant": _applicant_name(case),
+        "channel": case.channel,
+        "received_on": case.received_on,
+        "accepted_on": case.accepted_on,
+        "accepted_by_law": case.accepted_by_law,
+        "correction_due": case.correction_due,
+        "legal_deadline": case.legal_deadline,
+        "promised_deadline": case.promised_deadline,
+        "deadline_pending_year": case.deadline_pending_year,
+        "extended": case.extended,
+        "closing_type": case.closing_type,
+        "delivered": case.delivered_at is not None,
+        "form": case.form_data,
+        "documents": [
+            {
+                "kind": d.kind,
+                "label": d.get_kind_display(),
+                "number": d.number,
+                "issued_at": d.issued_at,
+                "content": d.content,
+            }
+            for d in case.documents.order_by("issued_at", "pk")
+        ],
+        "timeline": _events(case),
+    }
+
+
+def _row(case: Case) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "service_name": case.item.name,
+        "received_on": case.received_on,
+        "legal_deadline": case.legal_deadline,
+    }
+
+
+def _person(request: HttpRequest) -> Any:
+    person = person_of(request.user)
+    if person is None:
+        raise Forbidden("not_authorised", _("该接口仅供办事人使用。"))
+    return person
+
+
+def _staff(request: HttpRequest) -> Any:
+    staff = staff_of(request.user)
+    if staff is None:
+        raise Forbidden("not_authorised", _("该接口仅供工作人员使用。"))
+    return staff
+
+
+# --- applicants ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases", response={201: CaseOut}, auth=bearer, summary="Apply (or save a draft)"
+)
+def case_create(request: HttpRequest, payload: CaseIn) -> Status:
+    case = services.case_create(
+        person=_person(request),
+        service_code=payload.service_code,
+        acting_for=request.headers.get("X-Acting-For", "self"),
+        form=payload.form,
+        channel=payload.channel,
+        submit=payload.submit,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201, _out(case))
+
+
+@router.get("/cases", response=list[CaseRowOut], auth=bearer)
+def cases(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_row(c) for c in selectors.cases_for_person(_person(request))[:200]]
+
+
+@router.get("/cases/{number}", response=CaseOut, auth=bearer)
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _out(selectors.case_for_person(_person(request), number))
+
+
+@router.patch(
+    "/cases/{number}", response=CaseOut, auth=bearer, summary="Change a draft"
+)
+def case_update(request: HttpRequest, number: str, payload: FormIn) -> dict[str, Any]:
+    person = _person(request)
+    case = selectors.case_for_person(person, number)
+    return _out(services.case_draft_update(case=case, person=person, form=payload.form))
+
+
+@router.post("/cases/{number}/submit", response=CaseOut, auth=bearer)
+def case_submit(request: HttpRequest, number: str) -> dict[str, Any]:
+    person = _person(request)
+    case = selectors.case_for_person(person, number)
+    return _out(services.case_submit(case=case, person=person))
+
+
+@router.post("/cases/{number}/supplement", response=CaseOut, auth=bearer)
+def case_supplement(
+    request: HttpRequest, number: str, payload: SupplementIn
+) -> dict[str, Any]:
+    person = _person(request)
+    case = selectors.case_for_person(person, number)
+    return _out(
+        services.case_supplement(
+            case=case, person=person, form=payload.form, note=payload.note
+        )
+    )
+
+
+@router.post("/cases/{number}/withdraw", response=CaseOut, auth=bearer)
+def case_withdraw(
+    request: HttpRequest, number: str, payload: WithdrawIn
+) -> dict[str, Any]:
+    person = _person(request)
+    case = selectors.case_for_person(person, number)
+    return _out(services.case_withdraw(case=case, person=person, reason=payload.reason))
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+@router.get("/workbench/queue", response=list[CaseRowOut], auth=bearer)
+def queue(
+    request: HttpRequest, status: str | None = None, mine: bool = False
+) -> list[dict[str, Any]]:
+    staff = _staff(request)
+    return [
+        _row(c) for c in selectors.staff_queue(staff, status=status, mine=mine)[:200]
+    ]
+
+
+@router.get("/workbench/cases/{number}", response=CaseOut, auth=bearer)
+def workbench_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _out(selectors.case_for_staff(_staff(request), number))
+
+
+@router.post("/workbench/cases/{number}/claim", response=CaseOut, auth=bearer)
+def claim(request: HttpRequest, number: str) -> dict[str, Any]:
+    staff = _staff(request)
+    case = selectors.case_for_staff(staff, number)
+    return _out(services.case_claim(case=case, staff=staff))
+
+
+@router.post("/workbench/cases/{number}/release", response=CaseOut, auth=bearer)
+def release(request: HttpRequest, number: str) -> dict[str, Any]:
+    staff = _staff(request)
+    case = selectors.case_for_staff(staff, number)
+    return _out(services.case_claim(case=case, staff=staff, release=True))
+
+
+@router.post(
+    "/workbench/cases/{number}/actions/{action}", response=CaseOut, auth=bearer
+)
+def act(
+    request: HttpRequest, number: str, action: str, payload: ActionIn
+) -> dict[str, Any]:
+    """One step: request_correction, accept, refuse_intake, review, approve, refuse, extend,
+    special_start, special_end, close, deliver."""
+    staff = _staff(request)
+    case = selectors.case_for_staff(staff, number)
+    data = payload.dict()
+    expected = data.pop("expected_version")
+    return _out(
+        services.case_act(
+            case=case,
+            staff=staff,
+            action=action,
+            expected_version=expected,
+            payload=data,
+        )
+    )
+
+
+# --- anyone ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/progress", response=ProgressOut, summary="Check a case's progress, no login"
+)
+def progress(request: HttpRequest, number: str, identity: str) -> dict[str, Any]:
+    """By case number plus the applicant's document number or phone; 10 tries a minute."""
+    client = request.META.get("REMOTE_ADDR", "")
+    key = f"tongban.progress:{client}"
+    tries = int(cache.get(key) or 0)
+    if tries >= 10:
+        raise TooManyAttempts("too_many_attempts", _("查询过于频繁，请一分钟后再试。"))
+    cache.set(key, tries + 1, timeout=60)
+    case = selectors.case_by_number_and_identity(number, identity)
+    return {
+        "number": case.number,
+        "status_label": str(CaseStatus(case.status).label),
+        "service_name": case.item.name,
+        "department": case.department.name,
+        "received_on": case.received_on,
+        "legal_deadline": case.legal_deadline,
+        "steps": [
+            {**e, "data": {}}
+            for e in _events(case)
+            if e["action"] not in ("claim", "release")
+        ],
+    }

@@ -1,0 +1,20 @@
+"""Periodic jobs of cases (run by the scheduler; idempotent)."""
+
+import datetime as dt
+
+from tongban.ops.jobs import periodic
+
+
+@periodic(every=dt.timedelta(minutes=10), name="cases.accept_by_law")
+def accept_by_law() -> object:
+    """Art. 32: accept what nobody answered within 5 working days, from its receipt."""
+    from tongban.cases.services import accept_by_law_due
+
+    return accept_by_law_due()
+
+
+@periodic(every=dt.timedelta(hours=1), name="cases.pending_deadlines")
+def pending_deadlines() -> object:
+    from tongban.cases.services import deadlines_pending_recompute
+
+    return deadlines_pending_recompute()

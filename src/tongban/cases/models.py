@@ -1,0 +1,174 @@
+"""The case (办件) and its append-only event log.
+
+Every change of state writes the new state and its `CaseEvent` in one transaction; the
+`version` column makes two staff acting on one case at once conflict (one wins).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tongban.cases.constants import (
+    Action,
+    ClosingType,
+    DocumentKind,
+    SpecialProcedureKind,
+    Status,
+)
+
+
+class Case(models.Model):
+    number = models.CharField(_("办件编号"), max_length=40, unique=True)
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.ForeignKey(
+        "catalog.ServiceVersion",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("申请时有效的办事指南版本"),
+    )
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.PROTECT, related_name="cases"
+    )
+    region = models.CharField(max_length=6)
+    # who is at the keyboard, and for whom they act
+    submitted_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="cases_submitted"
+    )
+    applicant_person = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant_company = models.ForeignKey(
+        "accounts.Company",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    channel = models.CharField(_("渠道"), max_length=10)
+    approval_mode = models.CharField(_("审批方式"), max_length=20)
+    case_type = models.CharField(_("办件类型"), max_length=20)
+    form_data = models.JSONField(default=dict)
+    status = models.CharField(
+        _("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT
+    )
+    row_version = models.PositiveIntegerField(default=1)
+    received_on = models.DateField(null=True, blank=True)
+    accepted_on = models.DateField(null=True, blank=True)
+    accepted_by_law = models.BooleanField(default=False)
+    correction_due = models.DateField(
+        null=True, blank=True, help_text=_("补正告知期限（收件后 5 个工作日）")
+    )
+    legal_deadline = models.DateField(_("法定期限"), null=True, blank=True)
+    promised_deadline = models.DateField(_("承诺期限"), null=True, blank=True)
+    deadline_pending_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("缺少该年节假日安排，期限待计算")
+    )
+    extended = models.BooleanField(default=False)
+    decided_on = models.DateField(null=True, blank=True)
+    closing_type = models.CharField(
+        max_length=30, choices=ClosingType.choices, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    delivery_due = models.DateField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_proof = models.CharField(max_length=200, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_claimed",
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        indexes = [
+            models.Index(fields=["department", "status", "received_on"]),
+            models.Index(fields=["submitted_by", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="case_idempotency_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One step in a case's life; never changed or deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class SpecialProcedure(models.Model):
+    """特别程序: its time is excluded from both limits (Art. 45)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="special_procedures"
+    )
+    kind = models.CharField(max_length=20, choices=SpecialProcedureKind.choices)
+    reason = models.TextField()
+    basis = models.CharField(_("法律依据"), max_length=200)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    limit_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    result = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_on}"
+
+
+class CaseDocument(models.Model):
+    """A notice or decision issued in the case, with its document number (文书编号)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(max_length=60, unique=True)
+    issued_at = models.DateTimeField()
+    content = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class NumberSequence(models.Model):
+    """The next sequence number per prefix (department and day); gaps are allowed."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"

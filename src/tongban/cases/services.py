@@ -1,0 +1,761 @@
+"""Writes of cases: apply, and every step of handling, each one transaction with its event.
+
+Refusals are raised before anything changes. Staff actions carry the version of the case
+they saw (`expected_version`); if someone else acted first the action is a 409 `conflict`.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tongban.accounts.constants import Level
+from tongban.accounts.models import Person, StaffProfile
+from tongban.accounts.selectors import Principal, acting_resolve
+from tongban.accounts.services import level_require
+from tongban.audit.services import audit_record
+from tongban.cases import constants as c
+from tongban.cases.constants import Action, ClosingType, DocumentKind, Status
+from tongban.cases.machine import TRANSITIONS, role_for
+from tongban.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    NumberSequence,
+    SpecialProcedure,
+)
+from tongban.catalog.models import ServiceItem
+from tongban.core import clock
+from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tongban.workdays.calendar import CalendarMissing
+from tongban.workdays.selectors import calendar_get
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def _next_in_sequence(prefix: str) -> int:
+    """The next number for a prefix; unique under concurrency, gaps allowed."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.get_or_create(prefix=prefix)
+        except IntegrityError:
+            continue  # someone created it at the same moment
+        break
+    NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    return int(NumberSequence.objects.values_list("last", flat=True).get(prefix=prefix))
+
+
+def _case_number(case: Case, day: dt.date) -> str:
+    prefix = f"{case.region}-{day:%Y%m%d}-{case.department.code[-4:]}"
+    return f"{prefix}-{_next_in_sequence(prefix):05d}"
+
+
+DOCUMENT_WORD = {
+    DocumentKind.RECEIPT: "收",
+    DocumentKind.ACCEPTANCE: "受",
+    DocumentKind.NON_ACCEPTANCE: "不受",
+    DocumentKind.CORRECTION: "补",
+    DocumentKind.EXTENSION: "延",
+    DocumentKind.SPECIAL_PROCEDURE: "特",
+    DocumentKind.APPROVAL: "许",
+    DocumentKind.REFUSAL: "不许",
+}
+
+
+def _issue(case: Case, kind: str, content: dict[str, Any]) -> CaseDocument:
+    """A notice or decision with its document number, e.g. 市市场监管局受字〔2026〕00012号."""
+    now = clock.now()
+    name = case.department.short_name or case.department.name
+    word = DOCUMENT_WORD[DocumentKind(kind)]
+    serial = _next_in_sequence(f"doc:{case.department.code}:{kind}:{now.year}")
+    return CaseDocument.objects.create(
+        case=case,
+        kind=kind,
+        number=f"{name}{word}字〔{now.year}〕{serial:05d}号",
+        issued_at=now,
+        content={
+            "department": case.department.name,
+            "case_number": case.number,
+            "service": case.item.name,
+            "date": clock.today().isoformat(),
+            **content,
+        },
+    )
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+def _limit(case: Case, key: str) -> tuple[int, str] | None:
+    value = case.version.content.get(key)
+    if not value:
+        return None
+    return int(value["value"]), str(value["unit"])
+
+
+def _pauses(case: Case) -> list[tuple[dt.date, dt.date]]:
+    today = clock.today()
+    return [
+        (p.started_on, p.ended_on or today)
+        for p in case.special_procedures.order_by("started_on")
+    ]
+
+
+def deadlines_compute(case: Case) -> None:
+    """Legal and promised deadlines from acceptance, paused by special procedures; the legal
+    one extended by 10 working days once. A missing calendar year leaves them pending."""
+    case.deadline_pending_year = None
+    if case.received_on and case.status == Status.RECEIVED:
+        try:
+            calendar = calendar_get(region=case.region)
+            case.correction_due = calendar.add(
+                case.received_on, c.CORRECTION_WINDOW_WORKING_DAYS, "working_days"
+            )
+        except CalendarMissing as missing:
+            case.correction_due = None
+            case.deadline_pending_year = missing.year
+    if case.accepted_on is None:
+        return
+    calendar = calendar_get(region=case.region)
+    pauses = _pauses(case)
+    legal, promised = _limit(case, "legal_limit"), _limit(case, "promised_limit")
+    try:
+        if legal:
+            amount, unit = legal
+            if case.extended:
+                amount += c.EXTENSION_WORKING_DAYS
+            case.legal_deadline = calendar.add(
+                case.accepted_on, amount, unit, pauses=pauses
+            )
+        if promised:
+            amount, unit = promised
+            case.promised_deadline = calendar.add(
+                case.accepted_on, amount, unit, pauses=pauses
+            )
+    except CalendarMissing as missing:
+        case.legal_deadline = case.promised_deadline = None
+        case.deadline_pending_year = missing.year
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+def _record(
+    case: Case,
+    action: str,
+    *,
+    actor: User | None,
+    before: str,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=before,
+        to_status=case.status,
+        at=clock.now(),
+        actor=actor,
+        data=data or {},
+    )
+
+
+def _save(case: Case, expected_version: int | None) -> None:
+    """Write the case only if nobody changed it since `expected_version`."""
+    version = case.row_version if expected_version is None else expected_version
+    case.updated_at = clock.now()
+    fields = {
+        f.attname: getattr(case, f.attname)
+        for f in Case._meta.concrete_fields
+        if not f.primary_key and f.attname != "row_version"
+    }
+    updated = Case.objects.filter(pk=case.pk, row_version=version).update(
+        row_version=version + 1, **fields
+    )
+    if not updated:
+        raise Conflict(
+            "conflict",
+            _("该办件刚被其他人处理过，请刷新后查看最新状态。"),
+            extra={"status": Case.objects.get(pk=case.pk).status},
+        )
+    case.row_version = version + 1
+
+
+# --- applying ----------------------------------------------------------------------------
+
+
+def _form_check(case: Case, form: dict[str, Any]) -> None:
+    """The item's form (a JSON Schema in the catalogue), checked on the server."""
+    schema = case.version.content.get("form")
+    if not schema:
+        return
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    fields: dict[str, str] = {}
+    for error in validator.iter_errors(form):
+        path = ".".join(str(p) for p in error.path)
+        if error.validator == "required":
+            missing = (
+                str(error.message).split("'")[1] if "'" in str(error.message) else ""
+            )
+            key = ".".join(filter(None, [path, missing])) or "form"
+            fields.setdefault(key, _("请填写此项。"))
+        else:
+            fields.setdefault(
+                path or "form",
+                _("填写的内容不符合要求：%(detail)s") % {"detail": error.message},
+            )
+    if fields:
+        raise InvalidInput(
+            "invalid_form",
+            _("申请表有 %(n)d 处需要修改。") % {"n": len(fields)},
+            fields=fields,
+        )
+
+
+def _principal_fields(principal: Principal) -> dict[str, Any]:
+    if principal.kind == "company":
+        return {"applicant_company": principal.company, "applicant_person": None}
+    return {"applicant_person": principal.person, "applicant_company": None}
+
+
+def case_create(
+    *,
+    person: Person,
+    service_code: str,
+    acting_for: str = "self",
+    form: dict[str, Any] | None = None,
+    channel: str = "web",
+    submit: bool = False,
+    idempotency_key: str = "",
+) -> Case:
+    """A draft, or (with `submit`) an application received at once with its number.
+
+    A retried submission with the same `idempotency_key` answers the case it made before.
+    """
+    if idempotency_key:
+        earlier = Case.objects.filter(
+            submitted_by=person, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier
+    item = (
+        ServiceItem.objects.select_related("current", "department")
+        .filter(code=service_code, is_retired=False)
+        .first()
+    )
+    if item is None or item.current is None:
+        raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
+    principal = acting_resolve(person, acting_for, service_code=service_code)
+    level_require(
+        person, int(item.current.content.get("min_assurance_level", Level.L1))
+    )
+    now = clock.now()
+    case = Case(
+        item=item,
+        version=item.current,
+        department=item.department,
+        region=item.region,
+        submitted_by=person,
+        channel=channel,
+        approval_mode=(item.approval_modes.split(",")[0] or "standard"),
+        case_type=item.case_type,
+        form_data=form or {},
+        idempotency_key=idempotency_key[:64],
+        created_at=now,
+        updated_at=now,
+        **_principal_fields(principal),
+    )
+    if submit:
+        _form_check(case, case.form_data)
+    try:
+        with transaction.atomic():
+            case.number = f"draft-{now:%Y%m%d%H%M%S%f}-{person.pk}"
+            case.save()
+            _record(case, "draft", actor=person.user, before="")
+            if submit:
+                _submit(case, person)
+    except IntegrityError:
+        if idempotency_key:
+            earlier = Case.objects.filter(
+                submitted_by=person, idempotency_key=idempotency_key
+            ).first()
+            if earlier is not None:
+                return earlier
+        raise
+    return case
+
+
+def _submit(case: Case, person: Person) -> None:
+    before = case.status
+    today = clock.today()
+    case.number = _case_number(case, today)
+    case.status = Status.RECEIVED
+    case.received_on = today
+    deadlines_compute(case)
+    _save(case, None)
+    receipt = _issue(case, DocumentKind.RECEIPT, {"received_on": today.isoformat()})
+    _record(
+        case,
+        Action.SUBMIT,
+        actor=person.user,
+        before=before,
+        data={"document": receipt.number, "correction_due": _iso(case.correction_due)},
+    )
+    audit_record(
+        action="case.submit", actor=person.user, subject_type="case", subject_id=case.pk
+    )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def case_draft_update(*, case: Case, person: Person, form: dict[str, Any]) -> Case:
+    _applicant_check(case, person)
+    if case.status != Status.DRAFT:
+        raise Conflict("invalid_transition", _("只有草稿可以修改。"))
+    with transaction.atomic():
+        case.form_data = form
+        _save(case, None)
+    return case
+
+
+def _applicant_check(case: Case, person: Person) -> None:
+    if case.submitted_by_id != person.pk:
+        raise NotFound("not_found", _("未找到。"))
+
+
+def case_submit(*, case: Case, person: Person) -> Case:
+    _applicant_check(case, person)
+    _transition_check(case, Action.SUBMIT)
+    _form_check(case, case.form_data)
+    acting_resolve(person, _acting_key(case), service_code=case.item.code)
+    with transaction.atomic():
+        _submit(case, person)
+    return case
+
+
+def _acting_key(case: Case) -> str:
+    if case.applicant_company_id:
+        return f"company:{case.applicant_company_id}"
+    if case.applicant_person_id and case.applicant_person_id != case.submitted_by_id:
+        return f"person:{case.applicant_person_id}"
+    return "self"
+
+
+def case_supplement(
+    *, case: Case, person: Person, form: dict[str, Any] | None = None, note: str = ""
+) -> Case:
+    """The applicant answers a correction notice; the case is received again (Art. 32)."""
+    _applicant_check(case, person)
+    _transition_check(case, Action.SUPPLEMENT)
+    new_form = form if form is not None else case.form_data
+    _form_check(case, new_form)
+    with transaction.atomic():
+        before = case.status
+        case.form_data = new_form
+        case.status = Status.RECEIVED
+        case.received_on = clock.today()
+        deadlines_compute(case)
+        _save(case, None)
+        _record(
+            case,
+            Action.SUPPLEMENT,
+            actor=person.user,
+            before=before,
+            data={"note": note},
+        )
+    return case
+
+
+def case_withdraw(*, case: Case, person: Person, reason: str = "") -> Case:
+    _applicant_check(case, person)
+    _transition_check(case, Action.WITHDRAW)
+    with transaction.atomic():
+        before = case.status
+        case.status = Status.WITHDRAWN
+        case.closing_type = ClosingType.WITHDRAWN
+        case.closed_at = clock.now()
+        _save(case, None)
+        _record(
+            case,
+            Action.WITHDRAW,
+            actor=person.user,
+            before=before,
+            data={"reason": reason},
+        )
+    return case
+
+
+# --- the law's own steps -----------------------------------------------------------------
+
+
+def accept_by_law_due() -> int:
+    """Accept every case whose correction window passed with no notice (Art. 32): accepted
+    from the day it was received. Idempotent; the scheduler runs it."""
+    today = clock.today()
+    count = 0
+    due = Case.objects.filter(status=Status.RECEIVED, correction_due__lt=today)
+    for case_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = Case.objects.select_related("version", "department", "item").get(
+                pk=case_id
+            )
+            if _accept_by_law(case):
+                count += 1
+    return count
+
+
+def _accept_by_law(case: Case) -> bool:
+    if not (
+        case.status == Status.RECEIVED
+        and case.correction_due
+        and case.correction_due < clock.today()
+    ):
+        return False
+    before = case.status
+    case.status = Status.ACCEPTED
+    case.accepted_on = case.received_on
+    case.accepted_by_law = True
+    deadlines_compute(case)
+    _save(case, None)
+    _record(
+        case,
+        Action.ACCEPT_BY_LAW,
+        actor=None,
+        before=before,
+        data={
+            "accepted_on": _iso(case.accepted_on),
+            "basis": "《中华人民共和国行政许可法》第三十二条",
+        },
+    )
+    return True
+
+
+def deadlines_pending_recompute() -> int:
+    """After an administrator adds a missing calendar year, compute pending deadlines."""
+    count = 0
+    for case in Case.objects.filter(deadline_pending_year__isnull=False).select_related(
+        "version"
+    ):
+        with transaction.atomic():
+            deadlines_compute(case)
+            if case.deadline_pending_year is None:
+                _save(case, None)
+                _record(case, Action.DEADLINES, actor=None, before=case.status)
+                count += 1
+    return count
+
+
+# --- staff actions -----------------------------------------------------------------------
+
+
+def _transition_check(case: Case, action: str) -> None:
+    transition = TRANSITIONS[action]
+    if case.status not in transition.sources:
+        raise Conflict(
+            "invalid_transition",
+            _("办件当前状态为“%(status)s”，不能进行“%(action)s”。")
+            % {"status": Status(case.status).label, "action": Action(action).label},
+            extra={"status": case.status},
+        )
+
+
+def _workflow(case: Case) -> dict[str, str]:
+    steps = (case.version.content.get("workflow") or {}).get("steps", [])
+    return {stage["step"]: stage["role"] for stage in steps}
+
+
+def _staff_check(case: Case, staff: StaffProfile, action: str) -> None:
+    if staff.department_id != case.department_id:
+        raise NotFound("not_found", _("未找到。"))
+    role = role_for(TRANSITIONS[action].who, _workflow(case))
+    if not staff.has_role(role):
+        raise Forbidden(
+            "not_authorised",
+            _("该操作需要“%(role)s”角色。") % {"role": _role_label(role)},
+        )
+
+
+def _role_label(role: str) -> str:
+    from tongban.catalog.constants import StaffRole
+
+    return str(StaffRole(role).label)
+
+
+def case_act(
+    *,
+    case: Case,
+    staff: StaffProfile,
+    action: str,
+    expected_version: int,
+    payload: dict[str, Any] | None = None,
+) -> Case:
+    """A staff member takes one step on a case."""
+    payload = payload or {}
+    if action not in TRANSITIONS or TRANSITIONS[action].who == "applicant":
+        raise InvalidInput("invalid_action", _("未知的办理操作。"))
+    _staff_check(case, staff, action)
+    # The law may have moved first: a case left unanswered is accepted by law. That step
+    # stands on its own, whatever becomes of the action asked for.
+    with transaction.atomic():
+        if _accept_by_law(case) and expected_version == case.row_version - 1:
+            expected_version = case.row_version
+    with transaction.atomic():
+        if case.row_version != expected_version:
+            raise Conflict(
+                "conflict",
+                _("该办件刚被其他人处理过，请刷新后查看最新状态。"),
+                extra={"status": case.status},
+            )
+        _transition_check(case, action)
+        handler = _HANDLERS[action]
+        before = case.status
+        data = handler(case, staff, payload)
+        target = TRANSITIONS[action].target
+        if target is not None:
+            case.status = target
+        _save(case, expected_version)
+        _record(case, action, actor=staff.user, before=before, data=data)
+        audit_record(
+            action=f"case.{action}",
+            actor=staff.user,
+            subject_type="case",
+            subject_id=case.pk,
+        )
+    return case
+
+
+def _text(payload: dict[str, Any], key: str, message: str) -> str:
+    value = str(payload.get(key) or "").strip()
+    if not value:
+        raise InvalidInput("invalid_input", message, fields={key: message})
+    return value
+
+
+def _do_request_correction(
+    case: Case, staff: StaffProfile, p: dict[str, Any]
+) -> dict[str, Any]:
+    # 一次性告知: one notice lists everything missing or faulty; there is no second one.
+    if case.events.filter(action=Action.REQUEST_CORRECTION).exists():
+        raise Conflict(
+            "correction_already_sent",
+            _("补正通知已经发出过；补正通知须一次性告知全部内容，不能再发。"),
+        )
+    items = [str(i).strip() for i in p.get("items") or [] if str(i).strip()]
+    if not items:
+        message = _("请逐项列出需要补正的全部材料和内容。")
+        raise InvalidInput("invalid_input", message, fields={"items": message})
+    document = _issue(case, DocumentKind.CORRECTION, {"items": items})
+    return {"items": items, "document": document.number}
+
+
+def _do_accept(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    case.accepted_on = clock.today()
+    deadlines_compute(case)
+    document = _issue(
+        case,
+        DocumentKind.ACCEPTANCE,
+        {
+            "accepted_on": _iso(case.accepted_on),
+            "legal_deadline": _iso(case.legal_deadline),
+            "promised_deadline": _iso(case.promised_deadline),
+        },
+    )
+    return {"document": document.number, "legal_deadline": _iso(case.legal_deadline)}
+
+
+def _do_refuse_intake(
+    case: Case, staff: StaffProfile, p: dict[str, Any]
+) -> dict[str, Any]:
+    reason = _text(p, "reason", _("请写明不予受理的理由。"))
+    document = _issue(
+        case,
+        DocumentKind.NON_ACCEPTANCE,
+        {"reason": reason, "rights": str(c.APPEAL_RIGHTS)},
+    )
+    return {"reason": reason, "document": document.number}
+
+
+def _do_review(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    opinion = _text(p, "opinion", _("请填写审查意见。"))
+    return {"opinion": opinion, "recommend": str(p.get("recommend") or "approve")}
+
+
+def _reviewer_ids(case: Case) -> set[int | None]:
+    return set(
+        case.events.filter(action=Action.REVIEW).values_list("actor_id", flat=True)
+    )
+
+
+def _decide(
+    case: Case, staff: StaffProfile, p: dict[str, Any], kind: str
+) -> dict[str, Any]:
+    if staff.user_id in _reviewer_ids(case):
+        raise Forbidden(
+            "not_authorised", _("同一办件的审查人不能作出决定（审批分离）。")
+        )
+    case.decided_on = clock.today()
+    calendar = calendar_get(region=case.region)
+    try:
+        case.delivery_due = calendar.add(
+            case.decided_on, c.DELIVERY_WORKING_DAYS, "working_days"
+        )
+    except CalendarMissing:
+        case.delivery_due = None
+    content: dict[str, Any] = {"decided_on": _iso(case.decided_on)}
+    if kind == DocumentKind.REFUSAL:
+        content["reason"] = _text(p, "reason", _("请写明不予许可的理由。"))
+        content["rights"] = str(c.APPEAL_RIGHTS)
+    document = _issue(case, kind, content)
+    return {
+        "document": document.number,
+        **{k: v for k, v in content.items() if k != "rights"},
+    }
+
+
+def _do_approve(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    return _decide(case, staff, p, DocumentKind.APPROVAL)
+
+
+def _do_refuse(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    return _decide(case, staff, p, DocumentKind.REFUSAL)
+
+
+def _do_extend(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    if case.extended:
+        raise Conflict("invalid_transition", _("审查期限只能延长一次。"))
+    legal = _limit(case, "legal_limit")
+    if not legal or legal[1] != "working_days":
+        raise Conflict(
+            "invalid_transition",
+            _("该事项的法定期限不按工作日计，不能按第四十二条延长。"),
+        )
+    reason = _text(p, "reason", _("请写明延长期限的理由，将告知申请人。"))
+    case.extended = True
+    deadlines_compute(case)
+    document = _issue(
+        case,
+        DocumentKind.EXTENSION,
+        {"reason": reason, "legal_deadline": _iso(case.legal_deadline)},
+    )
+    return {
+        "reason": reason,
+        "legal_deadline": _iso(case.legal_deadline),
+        "document": document.number,
+    }
+
+
+def _do_special_start(
+    case: Case, staff: StaffProfile, p: dict[str, Any]
+) -> dict[str, Any]:
+    from tongban.cases.constants import SpecialProcedureKind
+
+    kind = str(p.get("kind") or "")
+    if kind not in SpecialProcedureKind.values:
+        message = _("请选择特别程序的种类。")
+        raise InvalidInput("invalid_input", message, fields={"kind": message})
+    if case.special_procedures.filter(ended_on__isnull=True).exists():
+        raise Conflict("invalid_transition", _("已有进行中的特别程序，请先结束。"))
+    procedure = SpecialProcedure.objects.create(
+        case=case,
+        kind=kind,
+        reason=_text(p, "reason", _("请写明特别程序的理由。")),
+        basis=_text(p, "basis", _("请写明特别程序的法律依据。")),
+        started_on=clock.today(),
+        limit_days=int(p["limit_days"]) if p.get("limit_days") else None,
+    )
+    document = _issue(
+        case,
+        DocumentKind.SPECIAL_PROCEDURE,
+        {
+            "kind": kind,
+            "reason": procedure.reason,
+            "basis": procedure.basis,
+            "started_on": _iso(procedure.started_on),
+        },
+    )
+    deadlines_compute(case)
+    return {"procedure": procedure.pk, "kind": kind, "document": document.number}
+
+
+def _do_special_end(
+    case: Case, staff: StaffProfile, p: dict[str, Any]
+) -> dict[str, Any]:
+    procedure = case.special_procedures.filter(ended_on__isnull=True).first()
+    if procedure is None:
+        raise Conflict("invalid_transition", _("没有进行中的特别程序。"))
+    procedure.ended_on = clock.today()
+    procedure.result = _text(p, "result", _("请填写特别程序的结果。"))
+    procedure.save(update_fields=["ended_on", "result"])
+    deadlines_compute(case)
+    return {"procedure": procedure.pk, "legal_deadline": _iso(case.legal_deadline)}
+
+
+CLOSING_FOR = {
+    Status.APPROVED: ClosingType.RESULT_ISSUED,
+    Status.REFUSED: ClosingType.REFUSED,
+    Status.NOT_ACCEPTED: ClosingType.NOT_ACCEPTED,
+    Status.CORRECTION_REQUESTED: ClosingType.CORRECTION_NOT_SUPPLIED,
+}
+
+
+def _do_close(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    case.closing_type = CLOSING_FOR[Status(case.status)]
+    case.closed_at = clock.now()
+    return {"closing_type": case.closing_type}
+
+
+def _do_deliver(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    if case.delivered_at is not None:
+        raise Conflict("invalid_transition", _("已记录送达。"))
+    case.delivered_at = clock.now()
+    case.delivery_proof = _text(
+        p, "proof", _("请填写送达方式和凭证（如电子送达回执号、快递单号）。")
+    )[:200]
+    on_time = case.delivery_due is None or clock.today() <= case.delivery_due
+    return {"proof": case.delivery_proof, "on_time": on_time}
+
+
+_HANDLERS: dict[str, Callable[[Case, StaffProfile, dict[str, Any]], dict[str, Any]]] = {
+    Action.REQUEST_CORRECTION: _do_request_correction,
+    Action.ACCEPT: _do_accept,
+    Action.REFUSE_INTAKE: _do_refuse_intake,
+    Action.REVIEW: _do_review,
+    Action.APPROVE: _do_approve,
+    Action.REFUSE: _do_refuse,
+    Action.EXTEND: _do_extend,
+    Action.SPECIAL_START: _do_special_start,
+    Action.SPECIAL_END: _do_special_end,
+    Action.CLOSE: _do_close,
+    Action.DELIVER: _do_deliver,
+}
+
+
+def case_claim(*, case: Case, staff: StaffProfile, release: bool = False) -> Case:
+    if staff.department_id != case.department_id:
+        raise NotFound("not_found", _("未找到。"))
+    with transaction.atomic():
+        if release:
+            if case.claimed_by_id != staff.user_id:
+                raise Conflict("conflict", _("该办件不是由您认领的。"))
+            case.claimed_by = None
+        else:
+            if case.claimed_by_id not in (None, staff.user_id):
+                raise Conflict("conflict", _("该办件已被其他人认领。"))
+            case.claimed_by = staff.user
+        _save(case, None)
+        _record(
+            case,
+            Action.RELEASE if release else Action.CLAIM,
+            actor=staff.user,
+            before=case.status,
+        )
+    return case
