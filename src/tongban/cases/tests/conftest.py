@@ -38,11 +38,11 @@ class World:
     head: Api
 
     def apply(self, *, key: str = "", form: dict[str, Any] | None = None) -> Any:
-        api = self.handler
-        headers = api._headers()
+        handler = self.handler
+        headers = handler._headers()
         if key:
             headers["Idempotency-Key"] = key
-        return api.client.post(
+        return handler.client.post(
             "/api/v1/cases",
             {
                 "service_code": REP_CHANGE,

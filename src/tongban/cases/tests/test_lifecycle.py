@@ -2,8 +2,8 @@
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
