@@ -328,8 +328,9 @@ def case_draft_update(*, case: Case, person: Person, form: dict[str, Any]) -> Ca
 
 
 def _applicant_check(case: Case, person: Person) -> None:
+    """Only who filed the application changes it; others who may see it may not."""
     if case.submitted_by_id != person.pk:
-        raise NotFound("not_found", _("未找到。"))
+        raise Forbidden("not_authorised", _("只有提交申请的人可以修改、补正或撤回。"))
 
 
 def case_submit(*, case: Case, person: Person) -> Case:

@@ -53,6 +53,14 @@ class World:
             headers=headers,
         )
 
+    def relogin_handler(self) -> None:
+        from tongban.accounts.tests.conftest import PASSWORD
+
+        tokens = self.api.post("/auth/token", {"login": CHAN[1], "password": PASSWORD})
+        self.handler = self.api.as_(
+            tokens.json()["access_token"], acting=self.handler.acting
+        )
+
     def act(self, who: Api, number: str, action: str, **payload: Any) -> Any:
         if "expected_version" not in payload:
             payload["expected_version"] = who.get(f"/workbench/cases/{number}").json()[
