@@ -167,7 +167,7 @@ class CaseDocument(models.Model):
 class NumberSequence(models.Model):
     """The next sequence number per prefix (department and day); gaps are allowed."""
 
-    prefix = models.CharField(max_length=40, unique=True)
+    prefix = models.CharField(max_length=100, unique=True)
     last = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

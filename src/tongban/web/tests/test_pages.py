@@ -2,7 +2,7 @@
 
 import pytest
 
-from tongban.workdays.models import DayOverride
+from tongban.workdays.models import CalendarYear, DayOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,8 @@ def test_administrator_adds_a_year_in_the_admin_with_history(admin_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DayOverride.objects.filter(region="").count() == 9
-    history = admin_client.get("/admin/workdays/calendaryear/1/history/")
+    year = CalendarYear.objects.get(year=2027)
+    history = admin_client.get(f"/admin/workdays/calendaryear/{year.pk}/history/")
     assert history.status_code == 200
     api = admin_client.get("/api/v1/workdays/add", {"date": "2027-02-05", "days": 1})
     assert api.json()["result"] == "2027-02-14"
