@@ -10,9 +10,10 @@ PORT ?= 8000
 TONGBAN_DATA_DIR ?= $(CURDIR)/var
 export TONGBAN_DATA_DIR
 
-# Debian packages: Chromium and a CJK font for browser tests and screenshots, gettext for
-# translations, PostgreSQL for the production database and its test run.
-APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql
+# Debian packages: Chromium and a CJK font for browser tests and screenshots, a TrueType CJK
+# font that PDF notices embed (WenQuanYi Zen Hei), poppler-utils to check PDFs in tests,
+# gettext for translations, PostgreSQL for the production database and its test run.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils gettext postgresql
 UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/.venv-tools
 UV := $(TOOLS)/bin/uv
