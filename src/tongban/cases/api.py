@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -14,7 +14,7 @@ from tongban.cases import selectors, services
 from tongban.cases.constants import Action
 from tongban.cases.constants import Status as CaseStatus
 from tongban.cases.models import Case
-from tongban.core.errors import Forbidden, TooManyAttempts
+from tongban.core.errors import Forbidden, NotFound, TooManyAttempts
 
 router = Router(tags=["cases"])
 
@@ -264,6 +264,28 @@ def case_withdraw(
     return _out(services.case_withdraw(case=case, person=person, reason=payload.reason))
 
 
+def _pdf(case: Case, document_number: str) -> HttpResponse:
+    from tongban.cases.pdf import document_pdf
+
+    document = case.documents.filter(number=document_number).first()
+    if document is None:
+        raise NotFound("not_found", _("未找到该文书。"))
+    body = document_pdf(document, applicant=_applicant_name(case))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.number}-{document.kind}.pdf"'
+    )
+    return response
+
+
+@router.get("/cases/{number}/documents/{document_number}.pdf", auth=bearer)
+def case_document(
+    request: HttpRequest, number: str, document_number: str
+) -> HttpResponse:
+    """A notice or decision of the case as PDF."""
+    return _pdf(selectors.case_for_person(_person(request), number), document_number)
+
+
 # --- staff -------------------------------------------------------------------------------
 
 
@@ -280,6 +302,13 @@ def queue(
 @router.get("/workbench/cases/{number}", response=CaseOut, auth=bearer)
 def workbench_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return _out(selectors.case_for_staff(_staff(request), number))
+
+
+@router.get("/workbench/cases/{number}/documents/{document_number}.pdf", auth=bearer)
+def workbench_document(
+    request: HttpRequest, number: str, document_number: str
+) -> HttpResponse:
+    return _pdf(selectors.case_for_staff(_staff(request), number), document_number)
 
 
 @router.post("/workbench/cases/{number}/claim", response=CaseOut, auth=bearer)

@@ -195,3 +195,5 @@ AUDIT_CHECKPOINT_KEY = env_str("TONGBAN_AUDIT_CHECKPOINT_KEY", "") or None
 AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
 # Demo conveniences are off unless a development setting turns them on.
 TONGBAN_DEMO = False
+# The TrueType CJK font PDF notices embed (Debian fonts-wqy-zenhei).
+PDF_FONT = env_str("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
