@@ -6,7 +6,8 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tongban.accounts.api import bearer
 from tongban.accounts.selectors import person_of, staff_of
@@ -69,6 +70,18 @@ class DocumentOut(Schema):
     content: dict[str, Any]
 
 
+class MaterialOut(Schema):
+    position: int
+    name: str
+    source: str
+    fetched: bool
+    provenance: dict[str, Any]
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 class CaseOut(Schema):
     number: str
     version: int
@@ -90,6 +103,7 @@ class CaseOut(Schema):
     closing_type: str
     delivered: bool
     form: dict[str, Any]
+    materials: list[MaterialOut]
     documents: list[DocumentOut]
     timeline: list[EventOut]
 
@@ -158,6 +172,12 @@ def _out(case: Case) -> dict[str, Any]:
         "closing_type": case.closing_type,
         "delivered": case.delivered_at is not None,
         "form": case.form_data,
+        "materials": [
+            _material(m)
+            for m in case.materials.filter(replaced_at__isnull=True).order_by(
+                "position"
+            )
+        ],
         "documents": [
             {
                 "kind": d.kind,
@@ -169,6 +189,20 @@ def _out(case: Case) -> dict[str, Any]:
             for d in case.documents.order_by("issued_at", "pk")
         ],
         "timeline": _events(case),
+    }
+
+
+def _material(material: Any) -> dict[str, Any]:
+    return {
+        "position": material.position,
+        "name": material.name,
+        "source": material.source,
+        "fetched": not material.file,
+        "provenance": {k: v for k, v in material.provenance.items() if k != "content"},
+        "original_name": material.original_name,
+        "content_type": material.content_type,
+        "size": material.size,
+        "sha256": material.sha256,
     }
 
 
@@ -239,7 +273,24 @@ def case_update(request: HttpRequest, number: str, payload: FormIn) -> dict[str,
 def case_submit(request: HttpRequest, number: str) -> dict[str, Any]:
     person = _person(request)
     case = selectors.case_for_person(person, number)
-    return _out(services.case_submit(case=case, person=person))
+    key = request.headers.get("Idempotency-Key", "")
+    return _out(services.case_submit(case=case, person=person, idempotency_key=key))
+
+
+@router.post(
+    "/cases/{number}/materials/{position}", response={201: MaterialOut}, auth=bearer
+)
+def material_upload(
+    request: HttpRequest, number: str, position: int, file: UploadedFile = File(...)
+) -> Status:
+    """Upload the file for material `position` (its place in the guide's list, from 0)."""
+    from tongban.cases.materials import material_upload as upload
+
+    person = _person(request)
+    case = selectors.case_for_person(person, number)
+    return Status(
+        201, _material(upload(case=case, person=person, position=position, upload=file))
+    )
 
 
 @router.post("/cases/{number}/supplement", response=CaseOut, auth=bearer)

@@ -18,3 +18,11 @@ def pending_deadlines() -> object:
     from tongban.cases.services import deadlines_pending_recompute
 
     return deadlines_pending_recompute()
+
+
+@periodic(every=dt.timedelta(hours=1), name="cases.orphan_files")
+def orphan_files() -> object:
+    """Files whose material row never committed (a crash mid-upload) are removed."""
+    from tongban.cases.materials import orphan_files_sweep
+
+    return orphan_files_sweep()

@@ -172,3 +172,36 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last}"
+
+
+class CaseMaterial(models.Model):
+    """A material of a case: a file the applicant uploaded, or a document the government
+    holds and fetched from a registry (免交), with where it came from."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    position = models.PositiveSmallIntegerField(
+        help_text=_("办事指南材料清单中的序号（从 0 起）")
+    )
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=30)
+    file = models.FileField(upload_to="cases/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.position} {self.name}"

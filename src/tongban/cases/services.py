@@ -22,6 +22,7 @@ from tongban.audit.services import audit_record
 from tongban.cases import constants as c
 from tongban.cases.constants import Action, ClosingType, DocumentKind, Status
 from tongban.cases.machine import TRANSITIONS, role_for
+from tongban.cases.materials import materials_fetch, materials_missing
 from tongban.cases.models import (
     Case,
     CaseDocument,
@@ -279,7 +280,9 @@ def case_create(
             case.number = f"draft-{now:%Y%m%d%H%M%S%f}-{person.pk}"
             case.save()
             _record(case, "draft", actor=person.user, before="")
+            materials_fetch(case)
             if submit:
+                _materials_check(case)
                 _submit(case, person)
     except IntegrityError:
         if idempotency_key:
@@ -333,11 +336,31 @@ def _applicant_check(case: Case, person: Person) -> None:
         raise Forbidden("not_authorised", _("只有提交申请的人可以修改、补正或撤回。"))
 
 
-def case_submit(*, case: Case, person: Person) -> Case:
+def _materials_check(case: Case) -> None:
+    missing = materials_missing(case)
+    if missing:
+        raise InvalidInput(
+            "materials_missing",
+            _("还缺 %(n)d 项必须提交的材料：%(names)s")
+            % {"n": len(missing), "names": "、".join(missing.values())},
+            fields=missing,
+        )
+
+
+def case_submit(*, case: Case, person: Person, idempotency_key: str = "") -> Case:
+    """Submit a draft. Retried with the key the draft was made with, it answers the case."""
     _applicant_check(case, person)
+    if (
+        case.status != Status.DRAFT
+        and idempotency_key
+        and idempotency_key == case.idempotency_key
+    ):
+        return case
     _transition_check(case, Action.SUBMIT)
     _form_check(case, case.form_data)
     acting_resolve(person, _acting_key(case), service_code=case.item.code)
+    materials_fetch(case)
+    _materials_check(case)
     with transaction.atomic():
         _submit(case, person)
     return case

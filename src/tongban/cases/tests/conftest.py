@@ -26,6 +26,27 @@ FORM = {
 }
 
 
+def draft_materials() -> list[dict[str, Any]]:
+    from tongban.catalog.models import ServiceItem
+
+    item = ServiceItem.objects.get(code=REP_CHANGE)
+    return list(item.current_version.content.get("materials") or [])
+
+
+def sample_pdf(title: str = "材料") -> bytes:
+    """A real one-page PDF, as a scanner would make."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, f"scan: {title.encode('unicode_escape').decode()}")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
 @dataclass
 class World:
     api: Api
@@ -38,19 +59,43 @@ class World:
     head: Api
 
     def apply(self, *, key: str = "", form: dict[str, Any] | None = None) -> Any:
+        """Draft, upload every material the government does not hold, submit."""
         handler = self.handler
         headers = handler._headers()
         if key:
             headers["Idempotency-Key"] = key
-        return handler.client.post(
+        draft = handler.client.post(
             "/api/v1/cases",
-            {
-                "service_code": REP_CHANGE,
-                "form": form or FORM,
-                "submit": True,
-            },
+            {"service_code": REP_CHANGE, "form": form or FORM},
             content_type="application/json",
             headers=headers,
+        )
+        if draft.status_code != 201:
+            return draft
+        number = draft.json()["number"]
+        have = {m["position"] for m in draft.json()["materials"]}
+        for position, material in enumerate(draft_materials()):
+            if position in have or not material.get("required", True):
+                continue
+            uploaded = self.upload(number, position, sample_pdf(material["name"]))
+            assert uploaded.status_code == 201, uploaded.json()
+        submitted = handler.client.post(
+            f"/api/v1/cases/{number}/submit", headers=headers
+        )
+        submitted.status_code = (
+            201 if submitted.status_code == 200 else submitted.status_code
+        )
+        return submitted
+
+    def upload(
+        self, number: str, position: int, data: bytes, name: str = "scan.pdf"
+    ) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.handler.client.post(
+            f"/api/v1/cases/{number}/materials/{position}",
+            {"file": SimpleUploadedFile(name, data)},
+            headers=self.handler._headers(),
         )
 
     def relogin_handler(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.services import accept_by_law_due
-from tongban.cases.tests.conftest import FORM, World
+from tongban.cases.tests.conftest import FORM, World, sample_pdf
 from tongban.core import clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -217,10 +217,13 @@ def test_two_clerks_at_once_exactly_one_wins(world: World) -> None:
 
 def test_retried_submission_makes_one_case(world: World) -> None:
     first = world.apply(key="3f1e-retry")
-    second = world.apply(key="3f1e-retry")
-    assert first.status_code == second.status_code == 201
+    second = world.apply(
+        key="3f1e-retry"
+    )  # the app did not hear the answer and retries
+    assert first.status_code == second.status_code == 201, second.json()
     assert first.json()["number"] == second.json()["number"]
     assert Case.objects.count() == 1
+    assert first.json()["status"] == second.json()["status"] == "received"
 
 
 def test_withdraw_before_a_decision_only(world: World) -> None:
@@ -271,6 +274,12 @@ def test_drafts_are_saved_and_submitted_later(world: World) -> None:
         content_type="application/json",
         headers=world.handler._headers(),
     )
+    unsupplied = world.handler.post(f"/cases/{number}/submit")
+    assert unsupplied.status_code == 422
+    assert unsupplied.json()["code"] == "materials_missing"
+    for key in unsupplied.json()["fields"]:
+        position = int(key.split(".")[1])
+        assert world.upload(number, position, sample_pdf()).status_code == 201
     submitted = world.handler.post(f"/cases/{number}/submit")
     assert submitted.json()["status"] == "received"
     assert submitted.json()["number"].startswith("310000-")

@@ -81,7 +81,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, list[int]]] = [
     (
         "POST",
         "/cases",
-        {"service_code": REP_CHANGE, "form": FORM, "submit": True},
+        {"service_code": REP_CHANGE, "form": FORM},  # a draft
         # the representative is L2 and this item asks for L3
         [401, 404, 404, 201, 403, 403, 403, 403],
     ),

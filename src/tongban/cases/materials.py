@@ -1,0 +1,216 @@
+"""Materials of a case: uploads checked by content, and documents fetched from registries."""
+
+import hashlib
+import io
+import logging
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tongban.accounts.models import Person
+from tongban.cases.constants import Status
+from tongban.cases.models import Case, CaseMaterial
+from tongban.catalog.constants import MaterialSource
+from tongban.contrib import registries
+from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.core import clock
+from tongban.core.errors import Conflict, Forbidden, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# The registry each government dataset lives in (others have no system to ask yet).
+REGISTRY_OF: dict[str, str] = {
+    MaterialSource.POPULATION_REGISTRY: "population",
+    MaterialSource.EXIT_ENTRY_REGISTRY: "exit_entry",
+    MaterialSource.LEGAL_ENTITY_REGISTRY: "legal_entity",
+}
+
+
+def _catalogue_materials(case: Case) -> list[dict[str, Any]]:
+    return list(case.version.content.get("materials") or [])
+
+
+def _max_bytes() -> int:
+    return int(getattr(settings, "MATERIAL_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _check_opens(data: bytes, content_type: str) -> None:
+    try:
+        if content_type == "application/pdf":
+            from pypdf import PdfReader
+
+            if len(PdfReader(io.BytesIO(data)).pages) == 0:
+                raise ValueError("no pages")
+        else:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+    except Exception as error:  # noqa: BLE001 — any failure to open is the user's file
+        raise InvalidInput(
+            "material_unreadable",
+            _("文件无法打开，可能已损坏，请重新扫描或导出后上传。"),
+            fields={"file": "unreadable"},
+        ) from error
+
+
+def material_upload(
+    *, case: Case, person: Person, position: int, upload: UploadedFile
+) -> CaseMaterial:
+    """Store one file for a material: type by content (PDF, JPEG, PNG), size, it must open."""
+    if case.submitted_by_id != person.pk:
+        raise Forbidden("not_authorised", _("只有提交申请的人可以上传材料。"))
+    if case.status not in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+        raise Conflict("invalid_transition", _("只有草稿或待补正的办件可以上传材料。"))
+    materials = _catalogue_materials(case)
+    if not 0 <= position < len(materials):
+        raise InvalidInput("invalid_material", _("办事指南中没有这项材料。"))
+    material = materials[position]
+    size = int(upload.size or 0)
+    if size > _max_bytes():
+        raise InvalidInput(
+            "material_too_large",
+            _("文件过大（%(size).1f MB），单个文件不超过 %(limit)d MB。")
+            % {"size": size / 1048576, "limit": _max_bytes() // 1048576},
+            fields={"file": "too_large"},
+        )
+    data = upload.read()
+    kind = filetype.guess(data[:8192])
+    content_type = kind.mime if kind else ""
+    if content_type not in ALLOWED_TYPES:
+        raise InvalidInput(
+            "material_type_not_allowed",
+            _("只接受 PDF、JPG、PNG 文件（按文件内容判断，不看扩展名）。"),
+            fields={"file": content_type or "unknown"},
+        )
+    _check_opens(data, content_type)
+    digest = hashlib.sha256(data).hexdigest()
+    path = default_storage.save(
+        f"cases/{case.pk}/{position:02d}-{digest[:16]}{ALLOWED_TYPES[content_type]}",
+        ContentFile(data),
+    )
+    try:
+        with transaction.atomic():
+            now = clock.now()
+            CaseMaterial.objects.filter(
+                case=case, position=position, replaced_at__isnull=True
+            ).update(replaced_at=now)
+            return CaseMaterial.objects.create(
+                case=case,
+                position=position,
+                name=str(material.get("name", "")),
+                source=str(material.get("source", MaterialSource.APPLICANT)),
+                file=path,
+                original_name=(upload.name or "")[:200],
+                content_type=content_type,
+                size=size,
+                sha256=digest,
+                added_at=now,
+                added_by=person.user,
+            )
+    except BaseException:
+        default_storage.delete(path)  # nothing half-saved: no file without its row
+        raise
+
+
+def _holder(case: Case, registry: str) -> str:
+    if case.applicant_company_id and registry == "legal_entity":
+        return case.applicant_company.uscc  # type: ignore[union-attr]
+    person = case.applicant_person or case.submitted_by
+    return person.doc_number
+
+
+def materials_fetch(case: Case) -> int:
+    """Fetch what the government already holds; an unreachable registry is not an error —
+    the material stays open for the applicant to upload."""
+    fetched = 0
+    for position, material in enumerate(_catalogue_materials(case)):
+        registry = REGISTRY_OF.get(str(material.get("source")))
+        if registry is None:
+            continue
+        if case.materials.filter(position=position, replaced_at__isnull=True).exists():
+            continue
+        try:
+            documents = registries.held_documents(
+                registry,
+                holder=_holder(case, registry),
+                dataset=str(material["source"]),
+            )
+        except OutsideSystemUnavailable:
+            logger.warning(
+                "registry %s unavailable while fetching a material", registry
+            )
+            continue
+        if not documents:
+            continue
+        wanted = str(material.get("source_document", ""))
+        document = next(
+            (d for d in documents if d.get("document") == wanted), documents[0]
+        )
+        CaseMaterial.objects.create(
+            case=case,
+            position=position,
+            name=str(material.get("name", "")),
+            source=str(material["source"]),
+            provenance={
+                "registry": registry,
+                "document": document.get("document"),
+                "issuer": document.get("issuer"),
+                "issued_on": document.get("issued_on"),
+                "content": document.get("content", {}),
+            },
+            added_at=clock.now(),
+        )
+        fetched += 1
+    return fetched
+
+
+def materials_missing(case: Case) -> dict[str, str]:
+    """Required materials with nothing supplied, that may not come later or by commitment."""
+    have = set(
+        case.materials.filter(replaced_at__isnull=True).values_list(
+            "position", flat=True
+        )
+    )
+    commitment = case.approval_mode == "commitment"
+    missing = {}
+    for position, material in enumerate(_catalogue_materials(case)):
+        if not material.get("required", True) or position in have:
+            continue
+        if material.get("may_be_supplied_later"):
+            continue
+        if commitment and material.get("replaceable_by_commitment"):
+            continue
+        missing[f"materials.{position}"] = str(material.get("name", ""))
+    return missing
+
+
+def orphan_files_sweep(*, older_than_seconds: int = 3600) -> int:
+    """Delete stored case files that no material row names (a crash between the two)."""
+    import time
+
+    try:
+        _dirs, cases = default_storage.listdir("cases")
+    except FileNotFoundError:
+        return 0
+    del cases
+    known = set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
+    removed = 0
+    for folder in _dirs:
+        _sub, files = default_storage.listdir(f"cases/{folder}")
+        for name in files:
+            path = f"cases/{folder}/{name}"
+            if path in known:
+                continue
+            modified = default_storage.get_modified_time(path).timestamp()
+            if time.time() - modified > older_than_seconds:
+                default_storage.delete(path)
+                removed += 1
+    return removed

@@ -1,0 +1,92 @@
+"""Materials: checked by content, size and that they open; government-held ones fetched."""
+
+import io
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.test import override_settings
+
+from tongban.cases.materials import orphan_files_sweep
+from tongban.cases.models import CaseMaterial
+from tongban.cases.tests.conftest import FORM, REP_CHANGE, World, sample_pdf
+
+
+def _draft(world: World) -> dict[str, Any]:
+    response = world.handler.post("/cases", {"service_code": REP_CHANGE, "form": FORM})
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_government_held_material_is_fetched_with_its_provenance(world: World) -> None:
+    draft = _draft(world)
+    fetched = [m for m in draft["materials"] if m["fetched"]]
+    assert len(fetched) == 1
+    assert fetched[0]["source"] == "legal_entity_registry"
+    assert fetched[0]["provenance"]["registry"] == "legal_entity"
+    assert fetched[0]["provenance"]["issuer"] == "上海市市场监督管理局"
+    assert fetched[0]["provenance"]["issued_on"] == "2017-08-01"
+
+
+def test_uploads_are_checked_by_content_and_nothing_is_kept_on_refusal(
+    world: World,
+) -> None:
+    number = _draft(world)["number"]
+
+    before = CaseMaterial.objects.count()
+    renamed = world.upload(number, 0, b"just some text, not a scan", name="scan.pdf")
+    assert renamed.status_code == 422
+    assert renamed.json()["code"] == "material_type_not_allowed"
+    broken = world.upload(
+        number, 0, b"%PDF-1.7\n garbage that is not a PDF", name="scan.pdf"
+    )
+    assert broken.status_code == 422
+    assert broken.json()["code"] == "material_unreadable"
+    with override_settings(MATERIAL_MAX_BYTES=1024):
+        big = world.upload(number, 0, sample_pdf() + b" " * 2048)
+    assert big.status_code == 422
+    assert big.json()["code"] == "material_too_large"
+    assert CaseMaterial.objects.count() == before
+    good = world.upload(number, 0, _png(), name="任免文件.png")
+    assert good.status_code == 201, good.json()
+    assert good.json()["content_type"] == "image/png"
+    assert len(good.json()["sha256"]) == 64
+    again = world.upload(number, 0, sample_pdf())
+    assert again.json()["content_type"] == "application/pdf"
+    current = world.handler.get(f"/cases/{number}").json()["materials"]
+    assert [m["content_type"] for m in current if m["position"] == 0] == [
+        "application/pdf"
+    ]
+    assert (
+        CaseMaterial.objects.filter(position=0).count() == 2
+    )  # the first is kept, replaced
+
+
+def test_no_uploads_after_submission(world: World) -> None:
+    number = world.apply().json()["number"]
+    late = world.upload(number, 0, sample_pdf())
+    assert late.status_code == 409
+    assert late.json()["code"] == "invalid_transition"
+
+
+def test_orphan_files_are_swept(world: World) -> None:
+    from django.core.files.base import ContentFile
+
+    number = _draft(world)["number"]
+    world.upload(number, 0, sample_pdf())
+    case_id = CaseMaterial.objects.first().case_id  # type: ignore[union-attr]
+    orphan = default_storage.save(f"cases/{case_id}/99-deadbeef.pdf", ContentFile(b"x"))
+    assert orphan_files_sweep(older_than_seconds=0) >= 1
+    assert not default_storage.exists(orphan)
+    assert (
+        CaseMaterial.objects.filter(file__startswith=f"cases/{case_id}/").count() == 1
+    )
+    kept = CaseMaterial.objects.exclude(file="").get(case_id=case_id)
+    assert default_storage.exists(kept.file.name)
