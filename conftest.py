@@ -91,6 +91,13 @@ class Standins:
         )
         urllib.request.urlopen(request, timeout=5).close()
 
+    def mail(self, to: str) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode({"to": to})
+        with urllib.request.urlopen(
+            f"{self.url}/mail/messages?{query}", timeout=5
+        ) as r:
+            return list(json.loads(r.read()))
+
     def sms_down(self, down: bool = True) -> None:
         flag = self.folder / "sms.down"
         if down:
@@ -107,11 +114,16 @@ def standins(_private_data_folder: Path) -> Iterator[Standins]:
     from django.conf import settings
 
     from tongban.contrib.standins.server import make_server
+    from tongban.contrib.standins.smtp import SmtpServer
+    from tongban.ops.ports import port_record
 
     folder = _private_data_folder / "standins"
     server = make_server(folder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    smtp = SmtpServer(folder)
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    port_record("smtp", int(smtp.server_address[1]))
     url = f"http://127.0.0.1:{server.server_address[1]}"
     original = dict(settings.OUTSIDE_SYSTEMS)
     settings.OUTSIDE_SYSTEMS = {name: f"{url}/{name}" for name in original}
@@ -121,6 +133,8 @@ def standins(_private_data_folder: Path) -> Iterator[Standins]:
         settings.OUTSIDE_SYSTEMS = original
         server.shutdown()
         server.server_close()
+        smtp.shutdown()
+        smtp.server_close()
 
 
 @pytest.fixture

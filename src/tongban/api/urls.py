@@ -7,6 +7,7 @@ from tongban.accounts.api import router as accounts_router
 from tongban.api.errors import install
 from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
+from tongban.notifications.api import router as notifications_router
 from tongban.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -21,4 +22,5 @@ install(api)
 api.add_router("/workdays", workdays_router)
 api.add_router("/", accounts_router)
 api.add_router("/", cases_router)
+api.add_router("/", notifications_router)
 api.add_router("/", catalog_router)

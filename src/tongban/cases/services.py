@@ -187,6 +187,36 @@ def _save(case: Case, expected_version: int | None) -> None:
     case.row_version = version + 1
 
 
+# --- telling people ----------------------------------------------------------------------
+
+
+def _concerned(case: Case) -> list[Person]:
+    """Who hears of a step: who filed it, and the person or company representative it is for."""
+    people = [case.submitted_by]
+    if case.applicant_person is not None:
+        people.append(case.applicant_person)
+    if case.applicant_company is not None:
+        people.append(case.applicant_company.legal_representative)
+    unique: dict[int, Person] = {p.pk: p for p in people}
+    return list(unique.values())
+
+
+def _tell(case: Case, action: str) -> None:
+    from tongban.notifications.messages import TEMPLATES
+    from tongban.notifications.services import notify
+
+    event = f"case.{action}"
+    if event not in TEMPLATES:
+        return
+    context = {
+        "service": case.item.name,
+        "number": case.number,
+        "legal_deadline": _iso(case.legal_deadline) or _("待定"),
+    }
+    for person in _concerned(case):
+        notify(person=person, event=event, context=context, case=case)
+
+
 # --- applying ----------------------------------------------------------------------------
 
 
@@ -314,6 +344,7 @@ def _submit(case: Case, person: Person) -> None:
     audit_record(
         action="case.submit", actor=person.user, subject_type="case", subject_id=case.pk
     )
+    _tell(case, Action.SUBMIT)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -415,6 +446,7 @@ def case_withdraw(*, case: Case, person: Person, reason: str = "") -> Case:
             before=before,
             data={"reason": reason},
         )
+        _tell(case, Action.WITHDRAW)
     return case
 
 
@@ -460,6 +492,7 @@ def _accept_by_law(case: Case) -> bool:
             "basis": "《中华人民共和国行政许可法》第三十二条",
         },
     )
+    _tell(case, Action.ACCEPT_BY_LAW)
     return True
 
 
@@ -554,6 +587,7 @@ def case_act(
             subject_type="case",
             subject_id=case.pk,
         )
+        _tell(case, action)
     return case
 
 

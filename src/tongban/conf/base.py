@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tongban.contrib",
     "tongban.accounts",
     "tongban.cases",
+    "tongban.notifications",
     "tongban.web",
     "tongban.api",
 ]
@@ -102,14 +103,12 @@ LOGIN_URL = "accounts:login"
 SESSION_COOKIE_AGE = 8 * 3600  # an absolute ceiling; idle sessions end much sooner
 SESSION_SAVE_EVERY_REQUEST = False
 
-# Mail: written to files under the data folder unless an SMTP host is configured.
-if env_str("TONGBAN_SMTP_HOST", ""):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env_str("TONGBAN_SMTP_HOST", "")
-    EMAIL_PORT = env_int("TONGBAN_SMTP_PORT", 25)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+# Mail goes over SMTP: to TONGBAN_SMTP_HOST, or else to the local SMTP stand-in.
+SMTP_HOST_CONFIGURED = bool(env_str("TONGBAN_SMTP_HOST", ""))
+EMAIL_BACKEND = "tongban.contrib.mail.StandinAwareSmtpBackend"
+EMAIL_HOST = env_str("TONGBAN_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("TONGBAN_SMTP_PORT", 25)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("TONGBAN_MAIL_FROM", "noreply@tongban.localhost")
 
 AUTH_PASSWORD_VALIDATORS = [

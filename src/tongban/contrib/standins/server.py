@@ -64,6 +64,14 @@ class Records:
         messages = [json.loads(line) for line in lines if line.strip()]
         return [m for m in messages if to is None or m["to"] == to]
 
+    def mail_list(self, to: str | None = None) -> list[dict[str, Any]]:
+        path = self.folder / "mail.jsonl"
+        if not path.exists():
+            return []
+        lines = path.read_text(encoding="utf-8").splitlines()
+        messages = [json.loads(line) for line in lines if line.strip()]
+        return [m for m in messages if to is None or to in m["to"]]
+
     def person_verify(self, registry: str, body: dict[str, Any]) -> dict[str, Any]:
         number = str(body.get("number", "")).upper()
         for person in self.people:
@@ -126,6 +134,8 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, records.sms_list(query.get("to")))
             if path == "/sms":
                 return self._sms_page()
+            if path == "/mail/messages":
+                return self._send(200, records.mail_list(query.get("to")))
             registry, _sep, rest = path.lstrip("/").partition("/")
             if rest == "documents":
                 holder = query.get("holder", "").upper()

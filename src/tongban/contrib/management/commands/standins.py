@@ -17,10 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        server = make_server(Path(settings.DATA_DIR) / "standins", options["port"])
+        import threading
+
+        from tongban.contrib.standins.smtp import SmtpServer
+
+        folder = Path(settings.DATA_DIR) / "standins"
+        server = make_server(folder, options["port"])
+        smtp = SmtpServer(folder)
+        threading.Thread(target=smtp.serve_forever, daemon=True).start()
         port = int(server.server_address[1])
+        port_record("smtp", int(smtp.server_address[1]))
         port_record("standins", port)
-        self.stdout.write(f"stand-ins at http://127.0.0.1:{port}/ (SMS: /sms/)")
+        self.stdout.write(
+            f"stand-ins at http://127.0.0.1:{port}/ (SMS: /sms/, mail: /mail/), "
+            f"SMTP on 127.0.0.1:{smtp.server_address[1]}"
+        )
         self.stdout.flush()
         try:
             server.serve_forever()

@@ -1,0 +1,134 @@
+"""Notify people of what concerns them: inbox now, SMS and email through the outbox.
+
+`notify` runs inside the caller's transaction, so a message exists exactly when its event
+does. Sending happens after commit (a background task) and again from the scheduler for
+anything due: a gateway outage delays a message, never loses it.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+
+from tongban.accounts.models import Person
+from tongban.cases.models import Case
+from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.contrib.sms import sms_send
+from tongban.core import clock, protect
+from tongban.notifications.messages import TEMPLATES
+from tongban.notifications.models import (
+    Channel,
+    Notification,
+    OutboxMessage,
+    OutboxStatus,
+    Preference,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+# A sending attempt holds the message this long; if the sender dies it is tried again after.
+LEASE = dt.timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, … minutes between attempts, at most six hours."""
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
+def _wants(person: Person, channel: str) -> bool:
+    preference = Preference.objects.filter(person=person, channel=channel).first()
+    return preference.enabled if preference else True
+
+
+def preference_set(*, person: Person, channel: str, enabled: bool) -> None:
+    Preference.objects.update_or_create(
+        person=person, channel=channel, defaults={"enabled": enabled}
+    )
+
+
+def notify(
+    *, person: Person, event: str, context: dict[str, Any], case: Case | None = None
+) -> Notification:
+    title_template, text_template = TEMPLATES[event]
+    title, text = str(title_template) % context, str(text_template) % context
+    now = clock.now()
+    notification = Notification.objects.create(
+        recipient=person, event=event, title=title, body=text, case=case, created_at=now
+    )
+    addresses = []
+    if person.phone_encrypted and _wants(person, Channel.SMS):
+        addresses.append((Channel.SMS, person.phone))
+    if person.email and person.email_confirmed_at and _wants(person, Channel.EMAIL):
+        addresses.append((Channel.EMAIL, person.email))
+    ids = []
+    for channel, address in addresses:
+        message = OutboxMessage.objects.create(
+            notification=notification,
+            channel=channel,
+            to_encrypted=protect.encrypt(address, context="outbox.to"),
+            subject=title,
+            body=f"【通办】{text}" if channel == Channel.SMS else text,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        ids.append(message.pk)
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return notification
+
+
+def _enqueue(ids: list[int]) -> None:
+    from tongban.notifications.tasks import send_outbox_message
+
+    for message_id in ids:
+        try:
+            send_outbox_message.enqueue(message_id)
+        except Exception:  # noqa: BLE001 — the scheduler will send it anyway
+            logger.exception("could not enqueue outbox message %s", message_id)
+
+
+def outbox_send(message_id: int) -> bool:
+    """One attempt at one message; True when sent. Safe to call twice at once: the attempt
+    takes a lease on the row first, and only one caller gets it."""
+    now = clock.now()
+    leased = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+    if not leased:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        if message.channel == Channel.SMS:
+            sms_send(message.to, message.body)
+        else:
+            send_mail(message.subject, message.body, None, [message.to])
+    except (OutsideSystemUnavailable, OSError) as error:
+        failed = message.attempts >= MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+            next_attempt_at=now + backoff(message.attempts),
+            last_error=str(error)[:300],
+        )
+        return False
+    OutboxMessage.objects.filter(pk=message_id).update(
+        status=OutboxStatus.SENT, sent_at=clock.now(), last_error=""
+    )
+    return True
+
+
+def outbox_due(limit: int = 200) -> int:
+    """Send what is due (the scheduler runs this); answers how many went."""
+    due = OutboxMessage.objects.filter(
+        status=OutboxStatus.PENDING, next_attempt_at__lte=clock.now()
+    ).order_by("next_attempt_at")
+    return sum(outbox_send(pk) for pk in due.values_list("pk", flat=True)[:limit])
+
+
+def notification_read(*, person: Person, notification_id: int) -> None:
+    Notification.objects.filter(
+        pk=notification_id, recipient=person, read_at=None
+    ).update(read_at=clock.now())

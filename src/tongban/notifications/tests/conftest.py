@@ -1,0 +1,1 @@
+from tongban.cases.tests.conftest import api, world  # noqa: F401 — the same small world

@@ -1,0 +1,99 @@
+"""Everyone concerned hears of each step: inbox at once, SMS and email through the outbox,
+delayed by an outage but never lost."""
+
+import datetime as dt
+from typing import Any
+
+from django.core import mail
+
+from tongban.cases.tests.conftest import World
+from tongban.core import clock
+from tongban.notifications.models import Notification, OutboxMessage, OutboxStatus
+from tongban.notifications.services import backoff, outbox_due
+
+
+def test_each_step_reaches_the_handler_and_the_representative(world: World) -> None:
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    inbox = world.handler.get("/me/notifications").json()
+    assert [n["title"].split("：")[0] for n in inbox] == ["申请已受理", "申请已收到"]
+    assert inbox[0]["case_number"] == number
+    boss = world.representative.get("/me/notifications").json()
+    assert len(boss) == 2  # the legal representative of the office hears too
+    assert outbox_due() == 4  # two SMS to each
+    texts = [m["text"] for m in world.api.standins.sms("+85291234567")]
+    assert any(number in text and "已受理" in text for text in texts)
+
+
+def test_an_sms_outage_delays_but_never_loses(
+    world: World, platform_clock: Any
+) -> None:
+    world.api.standins.sms_down()
+    try:
+        number = world.apply().json()["number"]
+        assert outbox_due() == 0
+        message = OutboxMessage.objects.filter(channel="sms").first()
+        assert message is not None
+        assert message.status == OutboxStatus.PENDING
+        assert message.attempts == 1
+        assert "503" in message.last_error
+        # nothing is due again until the backoff has passed
+        assert outbox_due() == 0
+    finally:
+        world.api.standins.sms_down(False)
+    platform_clock.set_now(clock.now() + backoff(1) + dt.timedelta(seconds=1))
+    assert outbox_due() == 2
+    assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 2
+    assert any(number in m["text"] for m in world.api.standins.sms("+85291234567"))
+
+
+def test_preferences_and_confirmed_email(world: World) -> None:
+    world.handler.client.put(
+        "/api/v1/me/notification-preferences",
+        {"sms": False, "email": True},
+        content_type="application/json",
+        headers=world.handler._headers(),
+    )
+    from tongban.accounts.models import Person
+
+    Person.objects.filter(name="陈美玲").update(
+        email="chan@example.hk", email_confirmed_at=clock.now()
+    )
+    world.apply()
+    channels = set(
+        OutboxMessage.objects.filter(
+            notification__recipient__name="陈美玲"
+        ).values_list("channel", flat=True)
+    )
+    assert channels == {"email"}
+    outbox_due()
+    assert mail.outbox[-1].to == ["chan@example.hk"]
+    assert "申请已收到" in mail.outbox[-1].subject
+
+
+def test_reading_a_notification(world: World) -> None:
+    world.apply()
+    first = world.handler.get("/me/notifications").json()[0]
+    assert first["read"] is False
+    world.handler.post(f"/me/notifications/{first['id']}/read")
+    assert world.handler.get("/me/notifications").json()[0]["read"] is True
+    assert Notification.objects.filter(read_at__isnull=False).count() == 1
+
+
+def test_email_goes_over_smtp_to_the_stand_in(world: World) -> None:
+    from django.test import override_settings
+
+    from tongban.accounts.models import Person
+
+    Person.objects.filter(name="陈美玲").update(
+        email="chan.mei.ling@example.hk", email_confirmed_at=clock.now()
+    )
+    with override_settings(
+        EMAIL_BACKEND="tongban.contrib.mail.StandinAwareSmtpBackend"
+    ):
+        number = world.apply().json()["number"]
+        outbox_due()
+    received = world.api.standins.mail("chan.mei.ling@example.hk")
+    assert received, "no mail reached the SMTP stand-in"
+    assert number in received[-1]["text"]
+    assert received[-1]["subject"].startswith("申请已收到")
