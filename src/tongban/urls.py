@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("tongban.catalog.urls")),
     path("workdays/", include("tongban.workdays.urls")),
     path("accounts/", include("tongban.accounts.urls")),
+    path("", include("tongban.cases.urls")),
     prefix_default_language=False,
 )

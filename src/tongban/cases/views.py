@@ -1,0 +1,336 @@
+"""Pages: apply and follow (applicants), the workbench queue and case page (staff)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tongban.accounts.selectors import person_of, staff_of
+from tongban.cases import selectors, services
+from tongban.cases.constants import Action, SpecialProcedureKind, Status
+from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
+from tongban.cases.materials import material_upload
+from tongban.cases.models import Case
+from tongban.catalog.selectors import service_get
+from tongban.core.errors import DomainError, NotFound
+
+WITHDRAWABLE = {
+    s.value
+    for s in (
+        Status.DRAFT,
+        Status.RECEIVED,
+        Status.CORRECTION_REQUESTED,
+        Status.ACCEPTED,
+        Status.REVIEWED,
+    )
+}
+
+
+def _person(request: HttpRequest) -> Any:
+    person = person_of(request.user)
+    if person is None:
+        raise NotFound("not_found", _("未找到。"))
+    return person
+
+
+def _error(request: HttpRequest, error: DomainError) -> None:
+    details = "；".join(f"{v}" for v in error.fields.values()) if error.fields else ""
+    messages.error(request, f"{error.message} {details}".strip())
+
+
+def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(
+        request,
+        "accounts/message.html",
+        {"title": _("办件"), "text": error.message},
+        status=error.status,
+    )
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Fill the item's form for whom you act for; saving makes a draft to add materials to."""
+    person = _person(request)
+    try:
+        item = service_get(code=code)
+    except DomainError as error:
+        return _not_found(request, error)
+    schema = item.current_version.content.get("form")
+    form = schema_form(schema, request.POST or None)
+    acting = request.acting.key if request.acting else "self"  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(
+                person=person,
+                service_code=code,
+                acting_for=acting,
+                form=form_values(schema, form.cleaned_data),
+            )
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("草稿已保存。请上传材料，确认后提交。"))
+            return redirect("cases:detail", number=case.number)
+    return render(
+        request,
+        "cases/apply.html",
+        {"item": item, "form": form, "acting": request.acting},  # type: ignore[attr-defined]
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(
+        request, "cases/list.html", {"cases": selectors.cases_for_person(person)[:100]}
+    )
+
+
+def _materials(case: Case) -> list[dict[str, Any]]:
+    catalogue = case.version.content.get("materials") or []
+    current = {m.position: m for m in case.materials.filter(replaced_at__isnull=True)}
+    return [
+        {"position": i, "spec": spec, "have": current.get(i)}
+        for i, spec in enumerate(catalogue)
+    ]
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    person = _person(request)
+    try:
+        case = selectors.case_for_person(person, number)
+    except DomainError as error:
+        return _not_found(request, error)
+    schema = case.version.content.get("form")
+    editable = case.status == Status.DRAFT and case.submitted_by_id == person.pk
+    form = schema_form(
+        schema,
+        request.POST if request.POST.get("do") == "save" else None,
+        initial=case.form_data,
+    )
+    if request.method == "POST":
+        do = request.POST.get("do")
+        try:
+            if do == "save" and editable and form.is_valid():
+                services.case_draft_update(
+                    case=case,
+                    person=person,
+                    form=form_values(schema, form.cleaned_data),
+                )
+                messages.success(request, _("已保存。"))
+            elif do == "upload":
+                upload = UploadForm(request.POST, request.FILES)
+                if upload.is_valid():
+                    material_upload(
+                        case=case,
+                        person=person,
+                        position=int(request.POST.get("position", -1)),
+                        upload=upload.cleaned_data["file"],
+                    )
+                    messages.success(request, _("材料已上传。"))
+                else:
+                    messages.error(request, _("请选择要上传的文件。"))
+            elif do == "submit":
+                services.case_submit(case=case, person=person)
+                messages.success(
+                    request,
+                    _("申请已提交，办件编号 %(number)s。") % {"number": case.number},
+                )
+            elif do == "supplement":
+                services.case_supplement(
+                    case=case, person=person, note=request.POST.get("note", "")
+                )
+                messages.success(request, _("补正材料已提交。"))
+            elif do == "withdraw":
+                services.case_withdraw(
+                    case=case, person=person, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("申请已撤回。"))
+        except DomainError as error:
+            _error(request, error)
+        else:
+            return redirect("cases:detail", number=case.number)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "form": form,
+            "editable": editable,
+            "materials": _materials(case),
+            "upload_form": UploadForm(),
+            "can_upload": case.status in (Status.DRAFT, Status.CORRECTION_REQUESTED)
+            and case.submitted_by_id == person.pk,
+            "can_withdraw": case.status in WITHDRAWABLE
+            and case.submitted_by_id == person.pk,
+            "timeline": selectors.case_timeline(case),
+            "is_applicant": True,
+        },
+    )
+
+
+def _case_for_viewer(request: HttpRequest, number: str) -> Case:
+    """The case as its applicant or as staff of its department sees it, else 404."""
+    staff = staff_of(request.user)
+    if staff is not None:
+        return selectors.case_for_staff(staff, number)
+    return selectors.case_for_person(_person(request), number)
+
+
+def _file(case: Case, material_id: int) -> FileResponse:
+    material = case.materials.filter(pk=material_id).exclude(file="").first()
+    if material is None:
+        raise NotFound("not_found", _("未找到。"))
+    return FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type,
+        filename=material.original_name or material.file.name,
+    )
+
+
+def _document(case: Case, document_number: str, applicant: str) -> HttpResponse:
+    from tongban.cases.pdf import document_pdf
+
+    document = case.documents.filter(number=document_number).first()
+    if document is None:
+        raise NotFound("not_found", _("未找到该文书。"))
+    response = HttpResponse(
+        document_pdf(document, applicant=applicant), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.number}-{document.kind}.pdf"'
+    )
+    return response
+
+
+def _applicant_name(case: Case) -> str:
+    from tongban.cases.api import _applicant_name as name
+
+    return name(case)
+
+
+@login_required
+def material_file(
+    request: HttpRequest, number: str, material_id: int
+) -> HttpResponse | FileResponse:
+    try:
+        case = _case_for_viewer(request, number)
+        return _file(case, material_id)
+    except DomainError as error:
+        return _not_found(request, error)
+
+
+@login_required
+def document_file(
+    request: HttpRequest, number: str, document_number: str
+) -> HttpResponse:
+    try:
+        case = _case_for_viewer(request, number)
+        return _document(case, document_number, _applicant_name(case))
+    except DomainError as error:
+        return _not_found(request, error)
+
+
+# --- workbench ---------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> Any:
+    staff = staff_of(request.user)
+    if staff is None:
+        raise NotFound("not_found", _("未找到。"))
+    return staff
+
+
+@login_required(login_url="accounts:staff_login")
+def workbench(request: HttpRequest) -> HttpResponse:
+    try:
+        staff = _staff(request)
+    except DomainError as error:
+        return _not_found(request, error)
+    status = request.GET.get("status") or None
+    mine = request.GET.get("mine") == "1"
+    return render(
+        request,
+        "cases/workbench.html",
+        {
+            "staff": staff,
+            "cases": selectors.staff_queue(staff, status=status, mine=mine)[:200],
+            "status": status or "",
+            "mine": mine,
+            "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+        },
+    )
+
+
+PRIMARY = {
+    Status.RECEIVED: Action.ACCEPT,
+    Status.ACCEPTED: Action.REVIEW,
+    Status.REVIEWED: Action.APPROVE,
+    Status.APPROVED: Action.CLOSE,
+    Status.REFUSED: Action.CLOSE,
+    Status.NOT_ACCEPTED: Action.CLOSE,
+    Status.CORRECTION_REQUESTED: Action.CLOSE,
+}
+
+
+@login_required(login_url="accounts:staff_login")
+def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        staff = _staff(request)
+        case = selectors.case_for_staff(staff, number)
+    except DomainError as error:
+        return _not_found(request, error)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("claim", "release"):
+                services.case_claim(case=case, staff=staff, release=action == "release")
+            else:
+                payload = {
+                    "items": [
+                        line.strip()
+                        for line in request.POST.get("items", "").splitlines()
+                        if line.strip()
+                    ],
+                    "reason": request.POST.get("reason", ""),
+                    "opinion": request.POST.get("opinion", ""),
+                    "kind": request.POST.get("kind", ""),
+                    "basis": request.POST.get("basis", ""),
+                    "result": request.POST.get("result", ""),
+                    "proof": request.POST.get("proof", ""),
+                }
+                services.case_act(
+                    case=case,
+                    staff=staff,
+                    action=action,
+                    expected_version=int(request.POST.get("version", 0)),
+                    payload=payload,
+                )
+                messages.success(
+                    request, _("已完成：%(action)s") % {"action": Action(action).label}
+                )
+        except DomainError as error:
+            _error(request, error)
+        except ValueError:
+            messages.error(request, _("未知的办理操作。"))
+        return redirect("cases:workbench_case", number=number)
+    return render(
+        request,
+        "cases/workbench_case.html",
+        {
+            "staff": staff,
+            "case": case,
+            "materials": _materials(case),
+            "timeline": selectors.case_timeline(case),
+            "primary": PRIMARY.get(Status(case.status)),
+            "special_kinds": SpecialProcedureKind.choices,
+            "open_procedure": case.special_procedures.filter(
+                ended_on__isnull=True
+            ).first(),
+            "items_form": ItemsForm(),
+        },
+    )
