@@ -399,6 +399,80 @@ def act(
     )
 
 
+class CounterCaseIn(Schema):
+    service_code: str
+    applicant_doc_type: str = "resident_id"
+    applicant_doc_number: str
+    form: dict[str, Any] = {}
+
+
+@router.post("/workbench/counter-cases", response={201: CaseOut}, auth=bearer)
+def counter_case(request: HttpRequest, payload: CounterCaseIn) -> Status:
+    """A clerk enters a walk-in applicant's application (channel `counter`)."""
+    case = services.case_create_at_counter(staff=_staff(request), **payload.dict())
+    return Status(201, _out(case))
+
+
+class SupervisionRowOut(Schema):
+    department: str
+    code: str
+    on_track: int
+    due_soon: int
+    overdue: int
+    on_time_promised: int
+    on_time_legal: int
+    late: int
+    pending: int
+
+
+class FlaggedOut(Schema):
+    number: str
+    department: str
+    service_name: str
+    status: str
+    legal_deadline: dt.date | None
+    promised_deadline: dt.date | None
+    state: str
+
+
+class SupervisionOut(Schema):
+    today: dt.date
+    departments: list[SupervisionRowOut]
+    flagged: list[FlaggedOut]
+
+
+@router.get("/supervision", response=SupervisionOut, auth=bearer)
+def supervision(request: HttpRequest, department: str | None = None) -> dict[str, Any]:
+    """效能监察: cases near or past their limits, and on-time status, by department.
+    Supervisors see every department; a department head sees their own."""
+    from tongban.catalog.constants import StaffRole
+
+    staff = _staff(request)
+    if staff.has_role(StaffRole.SUPERVISOR):
+        scope = department
+    elif staff.has_role(StaffRole.DEPARTMENT_HEAD):
+        scope = staff.department.code
+    else:
+        raise Forbidden("not_authorised", _("该页面仅供效能监察人员和部门负责人使用。"))
+    report = selectors.supervision(department_code=scope)
+    return {
+        "today": report["today"],
+        "departments": report["departments"],
+        "flagged": [
+            {
+                "number": f["case"].number,
+                "department": f["case"].department.name,
+                "service_name": f["case"].item.name,
+                "status": f["case"].status,
+                "legal_deadline": f["case"].legal_deadline,
+                "promised_deadline": f["case"].promised_deadline,
+                "state": f["state"],
+            }
+            for f in report["flagged"]
+        ],
+    }
+
+
 # --- anyone ------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """Reads of cases, scoped in the queries: applicants see what they may act for, staff their
 department's cases."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -99,3 +101,74 @@ def case_by_number_and_identity(number: str, identity: str) -> Case:
             except Exception:  # noqa: BLE001, S112 — not a phone number
                 continue
     raise NotFound("not_found", _("没有与该编号和证件号码（或手机号）一致的办件。"))
+
+
+# --- supervision (效能监察) ---------------------------------------------------------------
+
+IN_PROGRESS = [Status.ACCEPTED, Status.REVIEWED]
+DUE_SOON_WORKING_DAYS = 3
+
+
+def _state(case: Case, today: Any, soon: Any) -> str:
+    if case.decided_on is not None:
+        if case.promised_deadline and case.decided_on <= case.promised_deadline:
+            return "on_time_promised"
+        if case.legal_deadline and case.decided_on <= case.legal_deadline:
+            return "on_time_legal"
+        if case.legal_deadline is None:
+            return "pending"
+        return "late"
+    if case.legal_deadline is None:
+        return "pending"
+    if case.legal_deadline < today:
+        return "overdue"
+    if case.legal_deadline <= soon:
+        return "due_soon"
+    return "on_track"
+
+
+def supervision(*, department_code: str | None = None) -> dict[str, Any]:
+    """Open cases near or past their legal limit, and decided cases measured against the
+    promised limit, by department."""
+    from tongban.core import clock
+    from tongban.workdays.calendar import CalendarMissing
+    from tongban.workdays.selectors import calendar_get
+
+    today = clock.today()
+    try:
+        soon = calendar_get().add(today, DUE_SOON_WORKING_DAYS, "working_days")
+    except CalendarMissing:
+        soon = today
+    cases = (
+        Case.objects.exclude(status__in=[Status.DRAFT])
+        .filter(accepted_on__isnull=False)
+        .select_related("department", "item")
+    )
+    if department_code:
+        cases = cases.filter(department__code=department_code)
+    departments: dict[str, dict[str, Any]] = {}
+    flagged = []
+    for case in cases.order_by("legal_deadline"):
+        state = _state(case, today, soon)
+        row = departments.setdefault(
+            case.department.code,
+            {
+                "department": case.department.name,
+                "code": case.department.code,
+                "on_track": 0,
+                "due_soon": 0,
+                "overdue": 0,
+                "on_time_promised": 0,
+                "on_time_legal": 0,
+                "late": 0,
+                "pending": 0,
+            },
+        )
+        row[state] += 1
+        if state in ("overdue", "due_soon", "late"):
+            flagged.append({"case": case, "state": state})
+    return {
+        "today": today,
+        "departments": sorted(departments.values(), key=lambda r: r["code"]),
+        "flagged": flagged,
+    }

@@ -817,3 +817,80 @@ def case_claim(*, case: Case, staff: StaffProfile, release: bool = False) -> Cas
             before=case.status,
         )
     return case
+
+
+def case_create_at_counter(
+    *,
+    staff: StaffProfile,
+    service_code: str,
+    applicant_doc_type: str,
+    applicant_doc_number: str,
+    form: dict[str, Any],
+) -> Case:
+    """A clerk enters a walk-in applicant's application (channel `counter`), the person and
+    the paper originals seen at the counter; it is received at once."""
+    from tongban.accounts.services import document_index
+    from tongban.catalog.constants import StaffRole
+    from tongban.core.documents import document_validate
+
+    if not staff.has_role(StaffRole.INTAKE_CLERK):
+        raise Forbidden("not_authorised", _("只有受理人员可以在窗口录入申请。"))
+    facts = document_validate(applicant_doc_type, applicant_doc_number)
+    person = Person.objects.filter(
+        doc_index=document_index(facts.doc_type, facts.number)
+    ).first()
+    if person is None:
+        raise InvalidInput(
+            "applicant_not_found", _("没有该证件的档案，请先在窗口建档。")
+        )
+    item = (
+        ServiceItem.objects.select_related("current", "department")
+        .filter(code=service_code, is_retired=False, department=staff.department)
+        .first()
+    )
+    if item is None or item.current is None:
+        raise NotFound("not_found", _("本部门没有这个事项，或它已停止办理。"))
+    now = clock.now()
+    case = Case(
+        item=item,
+        version=item.current,
+        department=item.department,
+        region=item.region,
+        submitted_by=person,
+        applicant_person=person,
+        channel="counter",
+        approval_mode=(item.approval_modes.split(",")[0] or "standard"),
+        case_type=item.case_type,
+        form_data=form,
+        created_at=now,
+        updated_at=now,
+    )
+    _form_check(case, form)
+    with transaction.atomic():
+        case.number = f"draft-{now:%Y%m%d%H%M%S%f}-{person.pk}"
+        case.save()
+        _record(case, "draft", actor=staff.user, before="", data={"channel": "counter"})
+        materials_fetch(case)
+        before = case.status
+        today = clock.today()
+        case.number = _case_number(case, today)
+        case.status = Status.RECEIVED
+        case.received_on = today
+        deadlines_compute(case)
+        _save(case, None)
+        receipt = _issue(case, DocumentKind.RECEIPT, {"received_on": today.isoformat()})
+        _record(
+            case,
+            Action.SUBMIT,
+            actor=staff.user,
+            before=before,
+            data={"document": receipt.number, "channel": "counter"},
+        )
+        audit_record(
+            action="case.counter_submit",
+            actor=staff.user,
+            subject_type="case",
+            subject_id=case.pk,
+        )
+        _tell(case, Action.SUBMIT)
+    return case

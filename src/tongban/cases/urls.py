@@ -18,5 +18,6 @@ urlpatterns = [
         name="document",
     ),
     path("workbench/", views.workbench, name="workbench"),
+    path("supervision/", views.supervision, name="supervision"),
     path("workbench/<str:number>/", views.workbench_case, name="workbench_case"),
 ]

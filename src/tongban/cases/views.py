@@ -334,3 +334,29 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
             "items_form": ItemsForm(),
         },
     )
+
+
+@login_required(login_url="accounts:staff_login")
+def supervision(request: HttpRequest) -> HttpResponse:
+    """效能监察: every department for supervisors, their own for department heads."""
+    from tongban.catalog.constants import StaffRole
+
+    staff = staff_of(request.user)
+    if staff is None or not staff.has_role(
+        StaffRole.SUPERVISOR, StaffRole.DEPARTMENT_HEAD
+    ):
+        return render(
+            request,
+            "accounts/message.html",
+            {
+                "title": _("效能监察"),
+                "text": _("该页面仅供效能监察人员和部门负责人使用。"),
+            },
+            status=403,
+        )
+    scope = None if staff.has_role(StaffRole.SUPERVISOR) else staff.department.code
+    return render(
+        request,
+        "cases/supervision.html",
+        {"report": selectors.supervision(department_code=scope)},
+    )
