@@ -180,8 +180,16 @@ def bench_catalog_search() -> list[str]:
     ]
 
 
+def bench_cases() -> list[str]:
+    from cases_load import bench_cases_load
+
+    count = int(os.environ.get("TONGBAN_BENCH_CASES", "1000000"))
+    return bench_cases_load(generated_cases=count)
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
     setup_django()
     lines = [
         "# Benchmarks",
@@ -194,6 +202,7 @@ def main() -> None:
         "",
         *bench_deadlines(),
         *bench_catalog_search(),
+        *bench_cases(),
     ]
     output = ROOT / "docs" / "benchmarks.md"
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")

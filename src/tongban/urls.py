@@ -1,5 +1,6 @@
 """URL map: pages in Chinese at / and English under /en/; the API, health and admin unprefixed."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -15,6 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+if getattr(settings, "TONGBAN_BENCH", False):
+    from tongban.ops.bench import bare_insert
+
+    urlpatterns.append(path("bench/bare-insert", bare_insert))
+
 urlpatterns += i18n_patterns(
     path("", include("tongban.web.urls")),
     path("", include("tongban.catalog.urls")),

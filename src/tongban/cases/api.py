@@ -250,9 +250,46 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     return Status(201, _out(case))
 
 
+@router.post(
+    "/cases/submissions",
+    response={201: CaseOut},
+    auth=bearer,
+    summary="Apply in one request: form and files (multipart)",
+)
+def case_submission(request: HttpRequest) -> Status:
+    """multipart/form-data: `service_code`, `form` (JSON), and a file per material named
+    `material_<position>`; with `Idempotency-Key` a retry answers the same case."""
+    import json
+
+    from tongban.core.errors import InvalidInput
+
+    try:
+        form = json.loads(request.POST.get("form") or "{}")
+    except ValueError as error:
+        raise InvalidInput("invalid_form", _("申请表不是有效的 JSON。")) from error
+    files = {}
+    for name, upload in request.FILES.items():
+        if name.startswith("material_") and name[9:].isdigit():
+            files[int(name[9:])] = upload
+    case = services.case_apply_with_materials(
+        person=_person(request),
+        service_code=request.POST.get("service_code", ""),
+        acting_for=request.headers.get("X-Acting-For", "self"),
+        form=form if isinstance(form, dict) else {},
+        files=files,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201, _out(case))
+
+
 @router.get("/cases", response=list[CaseRowOut], auth=bearer)
-def cases(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_row(c) for c in selectors.cases_for_person(_person(request))[:200]]
+def cases(
+    request: HttpRequest, offset: int = 0, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Newest first, a page at a time (`limit` at most 100)."""
+    offset, limit = max(offset, 0), min(max(limit, 1), 100)
+    page = selectors.cases_for_person(_person(request))[offset : offset + limit]
+    return [_row(c) for c in page]
 
 
 @router.get("/cases/{number}", response=CaseOut, auth=bearer)
@@ -342,12 +379,19 @@ def case_document(
 
 @router.get("/workbench/queue", response=list[CaseRowOut], auth=bearer)
 def queue(
-    request: HttpRequest, status: str | None = None, mine: bool = False
+    request: HttpRequest,
+    status: str | None = None,
+    mine: bool = False,
+    offset: int = 0,
+    limit: int = 50,
 ) -> list[dict[str, Any]]:
+    """Earliest deadline first, a page at a time (`limit` at most 100)."""
     staff = _staff(request)
-    return [
-        _row(c) for c in selectors.staff_queue(staff, status=status, mine=mine)[:200]
+    offset, limit = max(offset, 0), min(max(limit, 1), 100)
+    page = selectors.staff_queue(staff, status=status, mine=mine)[
+        offset : offset + limit
     ]
+    return [_row(c) for c in page]
 
 
 @router.get("/workbench/cases/{number}", response=CaseOut, auth=bearer)

@@ -94,6 +94,10 @@ class Case(models.Model):
         verbose_name_plural = _("办件")
         indexes = [
             models.Index(fields=["department", "status", "received_on"]),
+            # the staff queue: a department's cases, earliest deadline first
+            models.Index(fields=["department", "legal_deadline", "received_on", "id"]),
+            models.Index(fields=["applicant_company", "-created_at"]),
+            models.Index(fields=["applicant_person", "-created_at"]),
             models.Index(fields=["submitted_by", "-created_at"]),
         ]
         constraints = [

@@ -894,3 +894,51 @@ def case_create_at_counter(
         )
         _tell(case, Action.SUBMIT)
     return case
+
+
+def case_apply_with_materials(
+    *,
+    person: Person,
+    service_code: str,
+    acting_for: str,
+    form: dict[str, Any],
+    files: dict[int, Any],
+    idempotency_key: str = "",
+) -> Case:
+    """Apply in one request (the mobile channel): form, every file, submit — all or nothing.
+
+    Files written before a refusal are deleted again, so nothing is left half-saved.
+    """
+    from django.core.files.storage import default_storage
+
+    from tongban.cases.materials import material_upload
+
+    if idempotency_key:
+        earlier = Case.objects.filter(
+            submitted_by=person, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None and earlier.status != Status.DRAFT:
+            return earlier
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = case_create(
+                person=person,
+                service_code=service_code,
+                acting_for=acting_for,
+                form=form,
+                idempotency_key=idempotency_key,
+            )
+            for position, upload in sorted(files.items()):
+                material = material_upload(
+                    case=case, person=person, position=position, upload=upload
+                )
+                written.append(material.file.name)
+            _form_check(case, case.form_data)
+            _materials_check(case)
+            _submit(case, person)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return case

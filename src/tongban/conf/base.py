@@ -196,3 +196,5 @@ AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
 TONGBAN_DEMO = False
 # The TrueType CJK font PDF notices embed (Debian fonts-wqy-zenhei).
 PDF_FONT = env_str("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# `make bench` only: mounts the bare one-insert baseline view.
+TONGBAN_BENCH = env_bool("TONGBAN_BENCH", False)

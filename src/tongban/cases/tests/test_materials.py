@@ -90,3 +90,53 @@ def test_orphan_files_are_swept(world: World) -> None:
     )
     kept = CaseMaterial.objects.exclude(file="").get(case_id=case_id)
     assert default_storage.exists(kept.file.name)
+
+
+def test_one_request_submission_is_all_or_nothing(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongban.cases.models import Case
+    from tongban.cases.tests.conftest import draft_materials
+
+    needed = [
+        i
+        for i, m in enumerate(draft_materials())
+        # the registration certificate is fetched; the rest come from the applicant
+        if m.get("required", True) and m.get("source") != "legal_entity_registry"
+    ]
+
+    def post(files: dict[str, bytes], key: str) -> Any:
+        import json
+
+        return world.handler.client.post(
+            "/api/v1/cases/submissions",
+            {
+                "service_code": REP_CHANGE,
+                "form": json.dumps(FORM),
+                **{
+                    name: SimpleUploadedFile("scan.pdf", data)
+                    for name, data in files.items()
+                },
+            },
+            headers={**world.handler._headers(), "Idempotency-Key": key},
+        )
+
+    stored = set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
+    # the last file is not a PDF: the whole submission is refused and nothing is kept
+    files = {f"material_{i}": sample_pdf() for i in needed}
+    files[f"material_{needed[-1]}"] = b"not a pdf"
+    refused = post(files, "k-1")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "material_type_not_allowed"
+    assert Case.objects.count() == 0
+    assert (
+        set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
+        == stored
+    )
+    good = {f"material_{i}": sample_pdf() for i in needed}
+    first = post(good, "k-2")
+    assert first.status_code == 201, first.json()
+    assert first.json()["status"] == "received"
+    again = post(good, "k-2")
+    assert again.json()["number"] == first.json()["number"]
+    assert Case.objects.count() == 1

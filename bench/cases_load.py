@@ -1,0 +1,362 @@
+"""Load benchmark of cases (`make bench`): PostgreSQL, gunicorn (2 workers), wrk.
+
+- submissions per second: form plus three 100 KB PDFs in one multipart request
+  (`POST /api/v1/cases/submissions`), 16 connections, beside a bare Django view doing one
+  insert, in the same run;
+- with generated cases in the database: the applicant's case list and the staff queue,
+  one connection (p50 / p99) and 16 connections (requests per second);
+- peak resident memory (VmHWM) of the gunicorn workers.
+"""
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+REP_CHANGE = "000131007000-310000000000-000-11310000002420033N-1-00"
+FORM = {
+    "office_name": "英国示范贸易有限公司上海代表处",
+    "new_representative": "Jane Doe",
+    "passport_number": "561234987",
+    "appointment_date": "2026-11-20",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _pdf_of(size: int) -> bytes:
+    """A valid one-page PDF of about `size` bytes (a scan-like incompressible stream)."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pageCompression=0)
+    page.drawString(72, 720, "scan")
+    page.showPage()
+    page.save()
+    head = buffer.getvalue()
+    padding = os.urandom(max(size - len(head) - 40, 0)).hex()[
+        : max(size - len(head) - 40, 0)
+    ]
+    return head + b"\n%" + padding.encode() + b"\n"
+
+
+def _multipart(boundary: str, fields: dict[str, str], files: dict[str, bytes]) -> bytes:
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, data in files.items():
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="scan.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
+
+
+def _wrk(
+    url: str, *, connections: int, seconds: int, script: Path | None = None
+) -> dict[str, float]:
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        url,
+    ]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def ms(label: str) -> float:
+        found = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "non2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+LUA_POST = """
+local body_file = io.open("{body}", "rb")
+wrk.body = body_file:read("*a")
+body_file:close()
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary={boundary}"
+wrk.headers["Authorization"] = "Bearer {token}"
+wrk.headers["X-Acting-For"] = "{acting}"
+local counter = 0
+local tag = tostring({}):sub(8) .. tostring(os.time())
+request = function()
+  counter = counter + 1
+  wrk.headers["Idempotency-Key"] = tag .. "-" .. counter
+  return wrk.format(nil)
+end
+"""
+
+LUA_GET = """
+wrk.headers["Authorization"] = "Bearer {token}"
+"""
+
+
+def _peak_rss_mb(master_pid: int) -> float:
+    peaks = []
+    for child in Path("/proc").iterdir():
+        if not child.name.isdigit():
+            continue
+        try:
+            status = (child / "status").read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", status, re.M):
+            found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if found:
+                peaks.append(int(found.group(1)) / 1024)
+    return max(peaks) if peaks else float("nan")
+
+
+def bench_cases_load(*, generated_cases: int = 1_000_000) -> list[str]:
+    work = Path(tempfile.mkdtemp(prefix="tongban-bench-cases-"))
+    pg_folder = Path(tempfile.gettempdir()) / f"tongban-bench-cases-pg-{os.getpid()}"
+    url = subprocess.run(
+        [str(ROOT / "scripts" / "pg-test-server"), "start", str(pg_folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "tongban.conf.dev",
+        "TONGBAN_DATABASE_URL": url,
+        "TONGBAN_DATA_DIR": str(work),
+        "TONGBAN_DEBUG": "0",
+        "TONGBAN_BENCH": "1",
+        "TONGBAN_WEB_WORKERS": "2",
+        "PORT": str(port),
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    web_process: list[subprocess.Popen[bytes] | None] = [None]
+
+    def tongban(*args: str) -> str:
+        return subprocess.run(
+            [str(BIN / "tongban"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    try:
+        tongban("migrate", "--no-input", "-v", "0")
+        tongban("catalog", "load")
+        tongban("demo_data")
+        standins = subprocess.Popen(
+            [str(BIN / "tongban"), "standins"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(standins)
+        web = subprocess.Popen(
+            [str(BIN / "tongban"), "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        processes.append(web)
+        web_process[0] = web
+        setup = json.loads(
+            tongban("shell", "-c", SETUP.replace("{count}", str(generated_cases)))
+            .strip()
+            .splitlines()[-1]
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).close()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.5)
+
+        # 1. submissions beside a bare insert
+        boundary = "tongbanbenchboundary"
+        pdf = _pdf_of(100 * 1024)
+        files = {f"material_{i}": pdf for i in setup["positions"]}
+        body = work / "body.bin"
+        body.write_bytes(
+            _multipart(
+                boundary,
+                {
+                    "service_code": REP_CHANGE,
+                    "form": json.dumps(FORM, ensure_ascii=False),
+                },
+                files,
+            )
+        )
+        post = work / "post.lua"
+        post.write_text(
+            LUA_POST.format(
+                body=body,
+                boundary=boundary,
+                token=setup["handler_token"],
+                acting=setup["acting"],
+            )
+        )
+        bare = work / "bare.lua"
+        bare.write_text('wrk.method = "POST"\n')
+        submissions = _wrk(
+            base + "/api/v1/cases/submissions", connections=16, seconds=15, script=post
+        )
+        baseline = _wrk(
+            base + "/bench/bare-insert", connections=16, seconds=10, script=bare
+        )
+
+        # 2. lists with many cases
+        applicant = work / "applicant.lua"
+        applicant.write_text(LUA_GET.format(token=setup["busy_token"]))
+        staff = work / "staff.lua"
+        staff.write_text(LUA_GET.format(token=setup["staff_token"]))
+        lists = {}
+        for name, path, script in (
+            ("applicant's case list", "/api/v1/cases", applicant),
+            ("staff queue", "/api/v1/workbench/queue", staff),
+        ):
+            one = _wrk(base + path, connections=1, seconds=10, script=script)
+            many = _wrk(base + path, connections=16, seconds=10, script=script)
+            lists[name] = (one, many)
+        peak = _peak_rss_mb(web.pid)
+        total = int(
+            tongban(
+                "shell",
+                "-c",
+                "from tongban.cases.models import Case; print(Case.objects.count())",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                if process is web_process[0]:
+                    os.killpg(process.pid, signal.SIGTERM)
+                else:
+                    process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        subprocess.run(
+            [str(ROOT / "scripts" / "pg-test-server"), "stop", str(pg_folder)],
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+    met = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+    ratio = submissions["rps"] / baseline["rps"] if baseline["rps"] else float("nan")
+    lines = [
+        "## Cases under load (PostgreSQL, gunicorn with 2 workers, wrk)",
+        "",
+        f"{generated_cases:,} generated cases in the database ({total:,} after the run), spread over "
+        f"the seed catalogue's services; the busy applicant has {generated_cases // 500:,} of them "
+        "(a page of 20 is asked for), the staff queue holds its department's open cases (a page "
+        "of 50). Each figure is one wrk run on this shared machine.",
+        "",
+        "| what | requests/s | p50 | p99 | goal |",
+        "|---|---|---|---|---|",
+        f"| case submission: form + three 100 KB PDFs, 16 connections | {submissions['rps']:.0f} | {submissions['p50']:.1f} ms | {submissions['p99']:.1f} ms | ≥ 200/s: {met(submissions['rps'] >= 200)} |",
+        f"| baseline: bare Django view doing one insert, 16 connections | {baseline['rps']:.0f} | {baseline['p50']:.1f} ms | {baseline['p99']:.1f} ms | — |",
+        f"| ratio submission / bare insert | {ratio:.2f} | | | |",
+    ]
+    for name, (one, many) in lists.items():
+        lines.append(
+            f"| {name}, 1 connection | {one['rps']:.0f} | {one['p50']:.1f} ms | {one['p99']:.1f} ms | ≤ 15 / ≤ 60 ms: {met(one['p50'] <= 15 and one['p99'] <= 60)} |"
+        )
+        lines.append(
+            f"| {name}, 16 connections | {many['rps']:.0f} | {many['p50']:.1f} ms | {many['p99']:.1f} ms | ≥ 500/s: {met(many['rps'] >= 500)} |"
+        )
+    lines += [
+        f"| peak resident memory of one web worker (VmHWM) | {peak:.0f} MB | | | ≤ 250 MB: {met(peak <= 250)} |",
+        "",
+        f"Non-2xx answers: submissions {submissions['non2xx']:.0f}, baseline {baseline['non2xx']:.0f}.",
+        "",
+    ]
+    return lines
+
+
+SETUP = r'''
+import json, datetime as dt
+from django.db import connection
+from tongban.accounts.models import Person, Company, StaffProfile
+from tongban.accounts.services import api_session_open
+from tongban.catalog.models import ServiceItem
+Person.objects.filter(name="陈美玲").update(level=3)
+handler = Person.objects.get(name="陈美玲")
+office = Company.objects.get(uscc="91310000ME2X0A1173")
+item = ServiceItem.objects.get(code="REP")
+materials = item.current.content.get("materials") or []
+positions = [i for i, m in enumerate(materials) if m.get("required", True) and m.get("source") != "legal_entity_registry"]
+busy = Person.objects.get(name="张伟")
+staff = StaffProfile.objects.get(user__username="sh-amr-intake")
+count = {count}
+with connection.cursor() as cursor:
+    cursor.execute("""
+        INSERT INTO cases_case (number, item_id, version_id, department_id, region, submitted_by_id,
+            applicant_person_id, applicant_company_id, channel, approval_mode, case_type, form_data,
+            status, row_version, received_on, accepted_on, accepted_by_law, correction_due,
+            legal_deadline, promised_deadline, deadline_pending_year, extended, decided_on,
+            closing_type, closed_at, delivery_due, delivered_at, delivery_proof, claimed_by_id,
+            idempotency_key, created_at, updated_at)
+        SELECT 'G-' || g, i.id, i.current_id, i.department_id, i.region,
+            CASE WHEN g %% 500 = 0 THEN %(busy)s ELSE p.id END, NULL, NULL, 'web', 'standard', i.case_type, '{}',
+            (ARRAY['received','accepted','reviewed','closed','closed','closed'])[1 + g %% 6], 1,
+            DATE '2026-01-01' + (g %% 300), DATE '2026-01-02' + (g %% 300), false, NULL,
+            DATE '2026-01-20' + (g %% 300), DATE '2026-01-08' + (g %% 300), NULL, false, NULL,
+            '', NULL, NULL, NULL, '', NULL, '', now() - (g || ' seconds')::interval, now()
+        FROM generate_series(1, %(count)s) AS g
+        JOIN LATERAL (SELECT id, current_id, department_id, region, case_type FROM catalog_serviceitem
+                      ORDER BY id OFFSET (g %% (SELECT count(*) FROM catalog_serviceitem)) LIMIT 1) i ON true
+        JOIN LATERAL (SELECT id FROM accounts_person ORDER BY id OFFSET (g %% (SELECT count(*) FROM accounts_person)) LIMIT 1) p ON true
+    """, {"busy": busy.pk, "count": count})
+    cursor.execute("ANALYZE cases_case")
+print(json.dumps({
+    "handler_token": api_session_open(handler.user).access_token,
+    "busy_token": api_session_open(busy.user).access_token,
+    "staff_token": api_session_open(staff.user).access_token,
+    "acting": f"company:{office.pk}",
+    "positions": positions,
+}))
+'''.replace('code="REP"', f'code="{REP_CHANGE}"')
