@@ -115,7 +115,7 @@ wrk.headers["Content-Type"] = "multipart/form-data; boundary={boundary}"
 wrk.headers["Authorization"] = "Bearer {token}"
 wrk.headers["X-Acting-For"] = "{acting}"
 local counter = 0
-local tag = tostring({}):sub(8) .. tostring(os.time())
+local tag = tostring({{}}):sub(8) .. tostring(os.time())
 request = function()
   counter = counter + 1
   wrk.headers["Idempotency-Key"] = tag .. "-" .. counter
