@@ -290,7 +290,8 @@ def bench_cases_load(*, generated_cases: int = 1_000_000) -> list[str]:
     lines = [
         "## Cases under load (PostgreSQL, gunicorn with 2 workers, wrk)",
         "",
-        f"{generated_cases:,} generated cases in the database ({total:,} after the run), spread over "
+        f"{generated_cases:,} generated cases in the database ({total:,} after the run) of 50,000 "
+        "applicants, spread over "
         f"the seed catalogue's services; the busy applicant has {generated_cases // 500:,} of them "
         "(a page of 20 is asked for), the staff queue holds its department's open cases (a page "
         "of 50). Each figure is one wrk run on this shared machine.",
@@ -333,6 +334,18 @@ busy = Person.objects.get(name="张伟")
 staff = StaffProfile.objects.get(user__username="sh-amr-intake")
 count = {count}
 with connection.cursor() as cursor:
+    # Applicants: 50,000 synthetic people (their numbers are placeholders, never shown).
+    cursor.execute("""
+        INSERT INTO accounts_person (name, doc_type, doc_encrypted, doc_index, doc_masked,
+            nationality, birth_date, phone_encrypted, phone_index, phone_masked,
+            phone_confirmed_at, email, email_confirmed_at, level, level_evidence, level_at,
+            created_at, created_by_id, created_by_department_id, user_id)
+        SELECT '申请人' || g, 'resident_id', 'bench', 'bench-' || g, '******', 'CHN', NULL,
+            '', '', '', NULL, '', NULL, 1, 'phone', NULL, now(), NULL, NULL, NULL
+        FROM generate_series(1, 50000) AS g
+    """)
+    cursor.execute("SELECT min(id) FROM accounts_person WHERE doc_index LIKE 'bench-%%'")
+    first_person = cursor.fetchone()[0]
     cursor.execute("""
         INSERT INTO cases_case (number, item_id, version_id, department_id, region, submitted_by_id,
             applicant_person_id, applicant_company_id, channel, approval_mode, case_type, form_data,
@@ -341,7 +354,7 @@ with connection.cursor() as cursor:
             closing_type, closed_at, delivery_due, delivered_at, delivery_proof, claimed_by_id,
             idempotency_key, created_at, updated_at)
         SELECT 'G-' || g, i.id, i.current_id, i.department_id, i.region,
-            CASE WHEN g %% 500 = 0 THEN %(busy)s ELSE p.id END, NULL, NULL, 'web', 'standard', i.case_type, '{}',
+            CASE WHEN g %% 500 = 0 THEN %(busy)s ELSE %(first)s + g %% 50000 END, NULL, NULL, 'web', 'standard', i.case_type, '{}',
             (ARRAY['received','accepted','reviewed','closed','closed','closed'])[1 + g %% 6], 1,
             DATE '2026-01-01' + (g %% 300), DATE '2026-01-02' + (g %% 300), false, NULL,
             DATE '2026-01-20' + (g %% 300), DATE '2026-01-08' + (g %% 300), NULL, false, NULL,
@@ -349,8 +362,7 @@ with connection.cursor() as cursor:
         FROM generate_series(1, %(count)s) AS g
         JOIN LATERAL (SELECT id, current_id, department_id, region, case_type FROM catalog_serviceitem
                       ORDER BY id OFFSET (g %% (SELECT count(*) FROM catalog_serviceitem)) LIMIT 1) i ON true
-        JOIN LATERAL (SELECT id FROM accounts_person ORDER BY id OFFSET (g %% (SELECT count(*) FROM accounts_person)) LIMIT 1) p ON true
-    """, {"busy": busy.pk, "count": count})
+    """, {"busy": busy.pk, "count": count, "first": first_person})
     cursor.execute("ANALYZE cases_case")
 print(json.dumps({
     "handler_token": api_session_open(handler.user).access_token,
