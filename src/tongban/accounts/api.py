@@ -6,7 +6,6 @@ Anything the caller may not know exists is a 404.
 """
 
 import datetime as dt
-import json
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -38,14 +37,14 @@ class Bearer(HttpBearer):
 bearer = Bearer()
 
 
-def _person(request: HttpRequest) -> Person:
+def person_required(request: HttpRequest) -> Person:
     person = selectors.person_of(request.user)
     if person is None:
         raise Forbidden("not_authorised", _("该接口仅供办事人使用。"))
     return person
 
 
-def _staff(request: HttpRequest) -> StaffProfile:
+def staff_required(request: HttpRequest) -> StaffProfile:
     staff = selectors.staff_of(request.user)
     if staff is None:
         raise Forbidden("not_authorised", _("该接口仅供工作人员使用。"))
@@ -412,12 +411,12 @@ def phone_change(request: HttpRequest, payload: PhoneChangeIn) -> Status:
 
 @router.get("/me", response=ProfileOut, auth=bearer)
 def me(request: HttpRequest) -> dict[str, Any]:
-    return _profile(_person(request))
+    return _profile(person_required(request))
 
 
 @router.post("/me/identity-verification", response=ProfileOut, auth=bearer)
 def identity_verification(request: HttpRequest) -> dict[str, Any]:
-    return _profile(services.identity_verify(_person(request)))
+    return _profile(services.identity_verify(person_required(request)))
 
 
 @router.post("/me/email", response={202: None}, auth=bearer)
@@ -425,14 +424,16 @@ def email_add(request: HttpRequest, payload: EmailIn) -> Status:
     url = request.build_absolute_uri(
         reverse("accounts:email_confirm", kwargs={"token": "TOKEN"})
     )
-    services.email_add(person=_person(request), email=payload.email, confirm_url=url)
+    services.email_add(
+        person=person_required(request), email=payload.email, confirm_url=url
+    )
     return Status(202, None)
 
 
 @router.get("/me/eligibility/{service_code}", response=EligibilityOut, auth=bearer)
 def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     """Whether the caller may apply for a service now, acting for `X-Acting-For`."""
-    person = _person(request)
+    person = person_required(request)
     key = request.headers.get("X-Acting-For", "self")
     content = service_get(code=service_code).current_version.content
     required = int(content.get("min_assurance_level", 1))
@@ -451,29 +452,19 @@ def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     "/me/data", auth=bearer, summary="Everything the platform holds about me (PIPL)"
 )
 def my_data(request: HttpRequest) -> dict[str, Any]:
-    return person_data(_person(request), full=False)
+    return person_data(person_required(request), full=False)
 
 
 @router.get("/me/export", auth=bearer, summary="Download my data as JSON (PIPL)")
 def my_export(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
-    body = json.dumps(person_data(person, full=True), ensure_ascii=False, indent=2)
-    from tongban.audit.services import audit_record
+    from tongban.accounts.views import export_response
 
-    audit_record(
-        action="account.export",
-        actor=request.user,
-        subject_type="person",
-        subject_id=person.pk,
-    )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tongban-my-data.json"'
-    return response
+    return export_response(request, person_required(request))
 
 
 @router.get("/me/grants", response=list[GrantOut], auth=bearer)
 def my_grants(request: HttpRequest) -> list[dict[str, Any]]:
-    person = _person(request)
+    person = person_required(request)
     received = list(selectors.grants_received(person))
     given = list(selectors.grants_given(person))
     return [_grant_out(g) for g in received + given]
@@ -481,13 +472,15 @@ def my_grants(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/me/proxies", response={201: GrantOut}, auth=bearer)
 def proxy_request(request: HttpRequest, payload: ProxyIn) -> Status:
-    grant = services.proxy_request(agent=_person(request), **payload.dict())
+    grant = services.proxy_request(agent=person_required(request), **payload.dict())
     return Status(201, _grant_out(grant))
 
 
 @router.post("/me/children", response={201: GrantOut}, auth=bearer)
 def child_add(request: HttpRequest, payload: ChildIn) -> Status:
-    grant = services.guardian_add_child(guardian=_person(request), **payload.dict())
+    grant = services.guardian_add_child(
+        guardian=person_required(request), **payload.dict()
+    )
     return Status(201, _grant_out(grant))
 
 
@@ -510,14 +503,14 @@ def _grant_for(person: Person, grant_id: int) -> Grant:
 
 @router.post("/grants/{grant_id}/confirm", response=GrantOut, auth=bearer)
 def grant_confirm(request: HttpRequest, grant_id: int) -> dict[str, Any]:
-    person = _person(request)
+    person = person_required(request)
     grant = _grant_for(person, grant_id)
     return _grant_out(services.proxy_confirm(grant=grant, principal=person))
 
 
 @router.delete("/grants/{grant_id}", response=GrantOut, auth=bearer)
 def grant_revoke(request: HttpRequest, grant_id: int) -> dict[str, Any]:
-    person = _person(request)
+    person = person_required(request)
     grant = _grant_for(person, grant_id)
     return _grant_out(services.grant_revoke(grant=grant, by=person))
 
@@ -527,14 +520,14 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> dict[str, Any]:
 
 @router.post("/companies", response={201: CompanyOut}, auth=bearer)
 def company_register(request: HttpRequest, payload: CompanyIn) -> Status:
-    person = _person(request)
+    person = person_required(request)
     company = services.company_register(person=person, uscc=payload.uscc)
     return Status(201, _company_out(company, person))
 
 
 @router.get("/companies", response=list[CompanyOut], auth=bearer)
 def companies(request: HttpRequest) -> list[dict[str, Any]]:
-    person = _person(request)
+    person = person_required(request)
     return [
         _company_out(o.company, person)
         for o in selectors.acting_options(person)
@@ -544,7 +537,7 @@ def companies(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/companies/{company_id}", response=CompanyOut, auth=bearer)
 def company_detail(request: HttpRequest, company_id: int) -> dict[str, Any]:
-    person = _person(request)
+    person = person_required(request)
     principal = selectors.acting_resolve(person, f"company:{company_id}")
     if principal.company is None:
         raise NotFound("not_found", _("未找到。"))
@@ -553,13 +546,13 @@ def company_detail(request: HttpRequest, company_id: int) -> dict[str, Any]:
 
 @router.get("/companies/{company_id}/grants", response=list[GrantOut], auth=bearer)
 def company_grants(request: HttpRequest, company_id: int) -> list[dict[str, Any]]:
-    company = selectors.company_for_representative(_person(request), company_id)
+    company = selectors.company_for_representative(person_required(request), company_id)
     return [_grant_out(g) for g in selectors.company_grants(company)]
 
 
 @router.post("/companies/{company_id}/grants", response={201: GrantOut}, auth=bearer)
 def company_grant(request: HttpRequest, company_id: int, payload: GrantIn) -> Status:
-    person = _person(request)
+    person = person_required(request)
     company = selectors.company_for_representative(person, company_id)
     grant = services.company_grant(company=company, by=person, **payload.dict())
     return Status(201, _grant_out(grant))
@@ -568,7 +561,7 @@ def company_grant(request: HttpRequest, company_id: int, payload: GrantIn) -> St
 @router.get("/companies/{company_id}/activity", response=list[EventOut], auth=bearer)
 def company_activity(request: HttpRequest, company_id: int) -> list[dict[str, Any]]:
     """What was done for the company, and by whom (legal representative only)."""
-    company = selectors.company_for_representative(_person(request), company_id)
+    company = selectors.company_for_representative(person_required(request), company_id)
     return [_event_out(e) for e in selectors.company_activity(company)[:200]]
 
 
@@ -586,7 +579,7 @@ def _event_out(event: Any) -> dict[str, Any]:
 
 @router.get("/staff/me", response=StaffOut, auth=bearer)
 def staff_me(request: HttpRequest) -> dict[str, Any]:
-    staff = _staff(request)
+    staff = staff_required(request)
     return {
         "username": staff.user.get_username(),
         "email": staff.user.email,
@@ -609,7 +602,7 @@ def _staff_person_out(data: dict[str, str], person: Person) -> dict[str, Any]:
 @router.post("/staff/persons", response={201: StaffPersonOut}, auth=bearer)
 def counter_person(request: HttpRequest, payload: CounterPersonIn) -> Status:
     """A clerk records a person whose original document they have seen at the counter."""
-    staff = _staff(request)
+    staff = staff_required(request)
     person = services.person_create_at_counter(staff=staff, **payload.dict())
     return Status(
         201,
@@ -630,7 +623,7 @@ def staff_person(
     request: HttpRequest, person_id: int, reason: str = "", reveal: bool = False
 ) -> dict[str, Any]:
     """Read a person's identity data: a reason is required and the read is audited."""
-    staff = _staff(request)
+    staff = staff_required(request)
     person = selectors.person_for_staff(staff, person_id)
     data = services.person_identity_read(
         staff=staff, person=person, reason=reason, reveal=reveal

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from tongban.accounts import services
 from tongban.accounts.constants import (
+    CONSENT_VERSION,
     ConsentKind,
     GrantKind,
     GrantStatus,
@@ -20,9 +21,8 @@ from tongban.accounts.constants import (
 from tongban.accounts.models import Company, Consent, Grant, Person, StaffProfile
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.models import Department
-from tongban.core import clock, protect
+from tongban.core import clock
 from tongban.core.documents import document_validate
-from tongban.core.masking import mask_document, mask_phone
 from tongban.core.phones import phone_normalise
 
 PERSON_PASSWORD = "Tongban-demo-2026"
@@ -112,15 +112,6 @@ def _person(
     person = Person(
         user=user,
         name=name,
-        doc_type=facts.doc_type,
-        doc_encrypted=protect.encrypt(facts.number, context="person.document"),
-        doc_index=services.document_index(facts.doc_type, facts.number),
-        doc_masked=mask_document(facts.doc_type, facts.number),
-        nationality=facts.nationality,
-        birth_date=facts.birth_date,
-        phone_encrypted=protect.encrypt(e164, context="person.phone"),
-        phone_index=services.phone_index(e164),
-        phone_masked=mask_phone(e164),
         phone_confirmed_at=now,
         level=level,
         level_evidence=(
@@ -133,11 +124,13 @@ def _person(
         level_at=now,
         created_at=now,
     )
+    services.person_document_set(person, facts)
+    services.person_phone_set(person, e164)
     person.save()
     Consent.objects.create(
         person=person,
         kind=ConsentKind.TERMS,
-        version="2026-11",
+        version=CONSENT_VERSION,
         given_by=person,
         given_at=now,
     )

@@ -71,7 +71,8 @@ def phone_index(e164: str) -> str:
     return protect.blind_index(e164, kind="phone")
 
 
-def _set_document(person: Person, facts: DocumentFacts) -> None:
+def person_document_set(person: Person, facts: DocumentFacts) -> None:
+    """Store a document on a person: encrypted, blind-indexed, masked for screens."""
     person.doc_type = facts.doc_type
     person.doc_encrypted = protect.encrypt(facts.number, context="person.document")
     person.doc_index = document_index(facts.doc_type, facts.number)
@@ -80,7 +81,8 @@ def _set_document(person: Person, facts: DocumentFacts) -> None:
     person.birth_date = facts.birth_date
 
 
-def _set_phone(person: Person, e164: str) -> None:
+def person_phone_set(person: Person, e164: str) -> None:
+    """Store a phone on a person: encrypted, blind-indexed, masked for screens."""
     person.phone_encrypted = protect.encrypt(e164, context="person.phone")
     person.phone_index = phone_index(e164)
     person.phone_masked = mask_phone(e164)
@@ -204,14 +206,17 @@ def _sms_consume(challenge: SmsChallenge) -> None:
 # --- login guard -------------------------------------------------------------------------
 
 
-def _guard_key(login: str) -> str:
-    """One key per login name however it is typed: a phone in E.164, else the bare number."""
-    text = login.strip()
+def _login_name(login: str) -> tuple[str, str]:
+    """A login as typed → ("phone", E.164) or ("document", the bare upper-case number)."""
     try:
-        text = phone_normalise(text)
+        return "phone", phone_normalise(login.strip())
     except DomainError:
-        text = "".join(text.split()).upper()
-    return protect.blind_index(text, kind="login")
+        return "document", "".join(login.split()).upper()
+
+
+def _guard_key(login: str) -> str:
+    """One key per login name however it is typed."""
+    return protect.blind_index(_login_name(login)[1], kind="login")
 
 
 def _guard_check(key: str) -> None:
@@ -320,8 +325,8 @@ def person_register(
                 phone_confirmed_at=now,
                 created_at=now,
             )
-            _set_document(person, facts)
-            _set_phone(person, e164)
+            person_document_set(person, facts)
+            person_phone_set(person, e164)
             person.full_clean(exclude=["user", "created_by", "created_by_department"])
             person.save()
             _consent(person, ConsentKind.TERMS, by=person)
@@ -371,9 +376,9 @@ def person_create_at_counter(
             created_by=staff.user,
             created_by_department=staff.department,
         )
-        _set_document(person, facts)
+        person_document_set(person, facts)
         if e164:
-            _set_phone(person, e164)
+            person_phone_set(person, e164)
         person.save()
         audit_record(
             action="person.create_at_counter",
@@ -432,16 +437,12 @@ def person_claim(
 
 
 def _person_by_login(login: str) -> Person | None:
-    text = login.strip()
-    try:
-        e164 = phone_normalise(text)
-    except DomainError:
-        e164 = ""
-    if e164:
-        found = Person.objects.filter(phone_index=phone_index(e164)).first()
+    kind, name = _login_name(login)
+    if kind == "phone":
+        found = Person.objects.filter(phone_index=phone_index(name)).first()
         if found:
             return found
-    number = "".join(text.split()).upper()
+    number = "".join(login.split()).upper()  # an all-digit ID can also parse as a phone
     indexes = [document_index(t, number) for t in DocumentType.values]
     return Person.objects.filter(doc_index__in=indexes).first()
 
@@ -556,7 +557,7 @@ def phone_change(
     )
     with transaction.atomic():
         _sms_consume(challenge)
-        _set_phone(person, e164)
+        person_phone_set(person, e164)
         person.phone_confirmed_at = clock.now()
         person.save()
         ApiSession.objects.filter(user=person.user, revoked_at__isnull=True).update(
@@ -995,7 +996,7 @@ def guardian_add_child(
                 level_at=now,
                 created_at=now,
             )
-            _set_document(child, facts)
+            person_document_set(child, facts)
             child.save()
         if Grant.objects.filter(
             kind=GrantKind.GUARDIAN,

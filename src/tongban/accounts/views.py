@@ -346,9 +346,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_export(request: HttpRequest) -> HttpResponse:
+    return export_response(request, _person_required(request))
+
+
+def export_response(request: HttpRequest, person: Person) -> HttpResponse:
+    """A person's own data as a JSON download, the export audited (pages and API)."""
     import json
 
-    person = _person_required(request)
     audit_record(
         action="account.export",
         actor=request.user,

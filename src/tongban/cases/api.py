@@ -10,12 +10,14 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tongban.accounts.api import bearer
-from tongban.accounts.selectors import person_of, staff_of
+from tongban.accounts.api import person_required as _person
+from tongban.accounts.api import staff_required as _staff
 from tongban.cases import selectors, services
 from tongban.cases.constants import Action
 from tongban.cases.constants import Status as CaseStatus
 from tongban.cases.models import Case
-from tongban.core.errors import Forbidden, NotFound, TooManyAttempts
+from tongban.cases.views import document_response
+from tongban.core.errors import Forbidden, TooManyAttempts
 
 router = Router(tags=["cases"])
 
@@ -127,13 +129,6 @@ class ProgressOut(Schema):
     steps: list[EventOut]
 
 
-def _applicant_name(case: Case) -> str:
-    if case.applicant_company_id:
-        return case.applicant_company.name  # type: ignore[union-attr]
-    person = case.applicant_person or case.submitted_by
-    return person.name
-
-
 def _events(case: Case) -> list[dict[str, Any]]:
     return [
         {
@@ -159,7 +154,7 @@ def _out(case: Case) -> dict[str, Any]:
         "service_code": case.item.code,
         "service_name": case.item.name,
         "department": case.department.name,
-        "applicant": _applicant_name(case),
+        "applicant": case.applicant_name,
         "channel": case.channel,
         "received_on": case.received_on,
         "accepted_on": case.accepted_on,
@@ -215,20 +210,6 @@ def _row(case: Case) -> dict[str, Any]:
         "received_on": case.received_on,
         "legal_deadline": case.legal_deadline,
     }
-
-
-def _person(request: HttpRequest) -> Any:
-    person = person_of(request.user)
-    if person is None:
-        raise Forbidden("not_authorised", _("该接口仅供办事人使用。"))
-    return person
-
-
-def _staff(request: HttpRequest) -> Any:
-    staff = staff_of(request.user)
-    if staff is None:
-        raise Forbidden("not_authorised", _("该接口仅供工作人员使用。"))
-    return staff
 
 
 # --- applicants ----------------------------------------------------------------------------
@@ -352,26 +333,14 @@ def case_withdraw(
     return _out(services.case_withdraw(case=case, person=person, reason=payload.reason))
 
 
-def _pdf(case: Case, document_number: str) -> HttpResponse:
-    from tongban.cases.pdf import document_pdf
-
-    document = case.documents.filter(number=document_number).first()
-    if document is None:
-        raise NotFound("not_found", _("未找到该文书。"))
-    body = document_pdf(document, applicant=_applicant_name(case))
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.number}-{document.kind}.pdf"'
-    )
-    return response
-
-
 @router.get("/cases/{number}/documents/{document_number}.pdf", auth=bearer)
 def case_document(
     request: HttpRequest, number: str, document_number: str
 ) -> HttpResponse:
     """A notice or decision of the case as PDF."""
-    return _pdf(selectors.case_for_person(_person(request), number), document_number)
+    return document_response(
+        selectors.case_for_person(_person(request), number), document_number
+    )
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -403,7 +372,9 @@ def workbench_case(request: HttpRequest, number: str) -> dict[str, Any]:
 def workbench_document(
     request: HttpRequest, number: str, document_number: str
 ) -> HttpResponse:
-    return _pdf(selectors.case_for_staff(_staff(request), number), document_number)
+    return document_response(
+        selectors.case_for_staff(_staff(request), number), document_number
+    )
 
 
 @router.post("/workbench/cases/{number}/claim", response=CaseOut, auth=bearer)

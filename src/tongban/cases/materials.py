@@ -197,13 +197,12 @@ def orphan_files_sweep(*, older_than_seconds: int = 3600) -> int:
     import time
 
     try:
-        _dirs, cases = default_storage.listdir("cases")
+        folders, _files = default_storage.listdir("cases")
     except FileNotFoundError:
         return 0
-    del cases
     known = set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
     removed = 0
-    for folder in _dirs:
+    for folder in folders:
         _sub, files = default_storage.listdir(f"cases/{folder}")
         for name in files:
             path = f"cases/{folder}/{name}"

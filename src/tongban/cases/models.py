@@ -111,6 +111,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def applicant_name(self) -> str:
+        """Whom the case is for: the company, else the person (who may be the filer)."""
+        if self.applicant_company is not None:
+            return self.applicant_company.name
+        return (self.applicant_person or self.submitted_by).name
+
 
 class CaseEvent(models.Model):
     """One step in a case's life; never changed or deleted."""

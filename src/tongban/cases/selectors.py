@@ -11,7 +11,8 @@ from tongban.accounts.selectors import acting_options
 from tongban.accounts.services import document_index, phone_index
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
-from tongban.core.errors import NotFound
+from tongban.core.errors import DomainError, NotFound
+from tongban.core.phones import phone_normalise
 
 OPEN = [
     Status.RECEIVED,
@@ -25,11 +26,10 @@ OPEN = [
 
 
 def _visible_to(person: Person) -> Q:
-    companies = [o.company.pk for o in acting_options(person) if o.company is not None]
+    options = acting_options(person)
+    companies = [o.company.pk for o in options if o.company is not None]
     people = [
-        o.person.pk
-        for o in acting_options(person)
-        if o.person is not None and o.kind == "person"
+        o.person.pk for o in options if o.person is not None and o.kind == "person"
     ]
     return (
         Q(submitted_by=person)
@@ -87,19 +87,18 @@ def case_by_number_and_identity(number: str, identity: str) -> Case:
     case = Case.objects.filter(number=number).select_related("submitted_by").first()
     if case is not None:
         text = "".join(identity.split()).upper()
+        try:
+            phone = phone_index(phone_normalise(identity))
+        except DomainError:
+            phone = None  # not a phone number: a document number then
         people = [
             p for p in (case.submitted_by, case.applicant_person) if p is not None
         ]
         for person in people:
             if person.doc_index == document_index(person.doc_type, text):
                 return case
-            try:
-                from tongban.core.phones import phone_normalise
-
-                if person.phone_index == phone_index(phone_normalise(identity)):
-                    return case
-            except Exception:  # noqa: BLE001, S112 — not a phone number
-                continue
+            if phone is not None and person.phone_index == phone:
+                return case
     raise NotFound("not_found", _("没有与该编号和证件号码（或手机号）一致的办件。"))
 
 

@@ -250,6 +250,16 @@ def _form_check(case: Case, form: dict[str, Any]) -> None:
         )
 
 
+def _approval_mode(item: ServiceItem) -> str:
+    """The first approval mode the item lists (stored as ",standard,commitment,")."""
+    return next((mode for mode in item.approval_modes.split(",") if mode), "standard")
+
+
+def _draft_number(person: Person) -> str:
+    """A placeholder until submission gives the case its real number."""
+    return f"draft-{clock.now():%Y%m%d%H%M%S%f}-{person.pk}"
+
+
 def _principal_fields(principal: Principal) -> dict[str, Any]:
     if principal.kind == "company":
         return {"applicant_company": principal.company, "applicant_person": None}
@@ -295,7 +305,7 @@ def case_create(
         region=item.region,
         submitted_by=person,
         channel=channel,
-        approval_mode=(item.approval_modes.split(",")[0] or "standard"),
+        approval_mode=_approval_mode(item),
         case_type=item.case_type,
         form_data=form or {},
         idempotency_key=idempotency_key[:64],
@@ -307,13 +317,13 @@ def case_create(
         _form_check(case, case.form_data)
     try:
         with transaction.atomic():
-            case.number = f"draft-{now:%Y%m%d%H%M%S%f}-{person.pk}"
+            case.number = _draft_number(person)
             case.save()
             _record(case, "draft", actor=person.user, before="")
             materials_fetch(case)
             if submit:
                 _materials_check(case)
-                _submit(case, person)
+                _submit(case, person.user)
     except IntegrityError:
         if idempotency_key:
             earlier = Case.objects.filter(
@@ -325,7 +335,10 @@ def case_create(
     return case
 
 
-def _submit(case: Case, person: Person) -> None:
+def _submit(
+    case: Case, actor: User | None, *, audit_action: str = "case.submit"
+) -> None:
+    """Receive a case: its number, the receipt, the event, the audit row, the messages."""
     before = case.status
     today = clock.today()
     case.number = _case_number(case, today)
@@ -337,12 +350,16 @@ def _submit(case: Case, person: Person) -> None:
     _record(
         case,
         Action.SUBMIT,
-        actor=person.user,
+        actor=actor,
         before=before,
-        data={"document": receipt.number, "correction_due": _iso(case.correction_due)},
+        data={
+            "document": receipt.number,
+            "correction_due": _iso(case.correction_due),
+            "channel": case.channel,
+        },
     )
     audit_record(
-        action="case.submit", actor=person.user, subject_type="case", subject_id=case.pk
+        action=audit_action, actor=actor, subject_type="case", subject_id=case.pk
     )
     _tell(case, Action.SUBMIT)
 
@@ -393,7 +410,7 @@ def case_submit(*, case: Case, person: Person, idempotency_key: str = "") -> Cas
     materials_fetch(case)
     _materials_check(case)
     with transaction.atomic():
-        _submit(case, person)
+        _submit(case, person.user)
     return case
 
 
@@ -859,7 +876,7 @@ def case_create_at_counter(
         submitted_by=person,
         applicant_person=person,
         channel="counter",
-        approval_mode=(item.approval_modes.split(",")[0] or "standard"),
+        approval_mode=_approval_mode(item),
         case_type=item.case_type,
         form_data=form,
         created_at=now,
@@ -867,32 +884,11 @@ def case_create_at_counter(
     )
     _form_check(case, form)
     with transaction.atomic():
-        case.number = f"draft-{now:%Y%m%d%H%M%S%f}-{person.pk}"
+        case.number = _draft_number(person)
         case.save()
         _record(case, "draft", actor=staff.user, before="", data={"channel": "counter"})
         materials_fetch(case)
-        before = case.status
-        today = clock.today()
-        case.number = _case_number(case, today)
-        case.status = Status.RECEIVED
-        case.received_on = today
-        deadlines_compute(case)
-        _save(case, None)
-        receipt = _issue(case, DocumentKind.RECEIPT, {"received_on": today.isoformat()})
-        _record(
-            case,
-            Action.SUBMIT,
-            actor=staff.user,
-            before=before,
-            data={"document": receipt.number, "channel": "counter"},
-        )
-        audit_record(
-            action="case.counter_submit",
-            actor=staff.user,
-            subject_type="case",
-            subject_id=case.pk,
-        )
-        _tell(case, Action.SUBMIT)
+        _submit(case, staff.user, audit_action="case.counter_submit")
     return case
 
 
@@ -936,7 +932,7 @@ def case_apply_with_materials(
                 written.append(material.file.name)
             _form_check(case, case.form_data)
             _materials_check(case)
-            _submit(case, person)
+            _submit(case, person.user)
     except BaseException:
         for name in written:
             default_storage.delete(name)

@@ -10,23 +10,12 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import person_of, staff_of
 from tongban.cases import selectors, services
-from tongban.cases.constants import Action, SpecialProcedureKind, Status
+from tongban.cases.constants import WITHDRAWABLE, Action, SpecialProcedureKind, Status
 from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
 from tongban.cases.materials import material_upload
 from tongban.cases.models import Case
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, NotFound
-
-WITHDRAWABLE = {
-    s.value
-    for s in (
-        Status.DRAFT,
-        Status.RECEIVED,
-        Status.CORRECTION_REQUESTED,
-        Status.ACCEPTED,
-        Status.REVIEWED,
-    )
-}
 
 
 def _person(request: HttpRequest) -> Any:
@@ -192,25 +181,21 @@ def _file(case: Case, material_id: int) -> FileResponse:
     )
 
 
-def _document(case: Case, document_number: str, applicant: str) -> HttpResponse:
+def document_response(case: Case, document_number: str) -> HttpResponse:
+    """A notice or decision of the case as PDF (pages and the API both answer with this)."""
     from tongban.cases.pdf import document_pdf
 
     document = case.documents.filter(number=document_number).first()
     if document is None:
         raise NotFound("not_found", _("未找到该文书。"))
     response = HttpResponse(
-        document_pdf(document, applicant=applicant), content_type="application/pdf"
+        document_pdf(document, applicant=case.applicant_name),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = (
         f'inline; filename="{case.number}-{document.kind}.pdf"'
     )
     return response
-
-
-def _applicant_name(case: Case) -> str:
-    from tongban.cases.api import _applicant_name as name
-
-    return name(case)
 
 
 @login_required
@@ -230,7 +215,7 @@ def document_file(
 ) -> HttpResponse:
     try:
         case = _case_for_viewer(request, number)
-        return _document(case, document_number, _applicant_name(case))
+        return document_response(case, document_number)
     except DomainError as error:
         return _not_found(request, error)
 

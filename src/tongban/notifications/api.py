@@ -6,8 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from tongban.accounts.api import _person as person_required
-from tongban.accounts.api import bearer
+from tongban.accounts.api import bearer, person_required
 from tongban.notifications import selectors, services
 from tongban.notifications.models import Channel, Preference
 
