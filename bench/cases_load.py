@@ -40,19 +40,24 @@ def _free_port() -> int:
 
 
 def _pdf_of(size: int) -> bytes:
-    """A valid one-page PDF of about `size` bytes (a scan-like incompressible stream)."""
+    """A scanned page as phones and scanners make it: one A4 page holding a JPEG of about
+    `size` bytes (noise, so it does not compress)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pageCompression=0)
-    page.drawString(72, 720, "scan")
-    page.showPage()
-    page.save()
-    head = buffer.getvalue()
-    padding = os.urandom(max(size - len(head) - 40, 0)).hex()[
-        : max(size - len(head) - 40, 0)
-    ]
-    return head + b"\n%" + padding.encode() + b"\n"
+    side, pdf = 64, b""
+    while len(pdf) < size:
+        picture = Image.frombytes("L", (side, side), os.urandom(side * side))
+        jpeg = io.BytesIO()
+        picture.save(jpeg, "JPEG", quality=60)
+        document = io.BytesIO()
+        page = canvas.Canvas(document)
+        page.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 36, 36, 523, 770)
+        page.showPage()
+        page.save()
+        pdf, side = document.getvalue(), side + 4
+    return pdf
 
 
 def _multipart(boundary: str, fields: dict[str, str], files: dict[str, bytes]) -> bytes:

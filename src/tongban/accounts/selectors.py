@@ -18,7 +18,10 @@ from tongban.core.errors import Forbidden, NotFound
 def person_of(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
     if user is None or not user.is_authenticated:
         return None
-    return Person.objects.filter(user_id=user.pk).first()
+    person = Person.objects.filter(user_id=user.pk).first()
+    if person is not None:
+        person.user = user  # type: ignore[assignment]  # the caller's user, not a new query
+    return person
 
 
 def staff_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:

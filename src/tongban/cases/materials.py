@@ -61,10 +61,11 @@ def _check_opens(data: bytes, content_type: str) -> None:
         ) from error
 
 
-def material_upload(
-    *, case: Case, person: Person, position: int, upload: UploadedFile
-) -> CaseMaterial:
-    """Store one file for a material: type by content (PDF, JPEG, PNG), size, it must open."""
+def _material_checked(
+    case: Case, person: Person, position: int, upload: UploadedFile
+) -> tuple[dict[str, Any], bytes, str]:
+    """Who may upload, to which material, and the file itself: size, type by content (PDF,
+    JPEG, PNG), and that it opens. Answers the catalogue's material, the bytes, the type."""
     if case.submitted_by_id != person.pk:
         raise Forbidden("not_authorised", _("只有提交申请的人可以上传材料。"))
     if case.status not in (Status.DRAFT, Status.CORRECTION_REQUESTED):
@@ -72,7 +73,6 @@ def material_upload(
     materials = _catalogue_materials(case)
     if not 0 <= position < len(materials):
         raise InvalidInput("invalid_material", _("办事指南中没有这项材料。"))
-    material = materials[position]
     size = int(upload.size or 0)
     if size > _max_bytes():
         raise InvalidInput(
@@ -91,33 +91,72 @@ def material_upload(
             fields={"file": content_type or "unknown"},
         )
     _check_opens(data, content_type)
+    return materials[position], data, content_type
+
+
+def _material_stored(
+    case: Case,
+    person: Person,
+    position: int,
+    upload: UploadedFile,
+    written: list[str],
+) -> CaseMaterial:
+    """Check and store one file; the row is built, not saved. The path goes to `written`
+    at once, so the caller can delete the file if its row is never saved."""
+    material, data, content_type = _material_checked(case, person, position, upload)
     digest = hashlib.sha256(data).hexdigest()
     path = default_storage.save(
         f"cases/{case.pk}/{position:02d}-{digest[:16]}{ALLOWED_TYPES[content_type]}",
         ContentFile(data),
     )
+    written.append(path)
+    return CaseMaterial(
+        case=case,
+        position=position,
+        name=str(material.get("name", "")),
+        source=str(material.get("source", MaterialSource.APPLICANT)),
+        file=path,
+        original_name=(upload.name or "")[:200],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        added_at=clock.now(),
+        added_by=person.user,
+    )
+
+
+def material_upload(
+    *, case: Case, person: Person, position: int, upload: UploadedFile
+) -> CaseMaterial:
+    """Store one file for a material, replacing (and keeping) the one before."""
+    written: list[str] = []
     try:
+        row = _material_stored(case, person, position, upload, written)
         with transaction.atomic():
-            now = clock.now()
             CaseMaterial.objects.filter(
                 case=case, position=position, replaced_at__isnull=True
-            ).update(replaced_at=now)
-            return CaseMaterial.objects.create(
-                case=case,
-                position=position,
-                name=str(material.get("name", "")),
-                source=str(material.get("source", MaterialSource.APPLICANT)),
-                file=path,
-                original_name=(upload.name or "")[:200],
-                content_type=content_type,
-                size=size,
-                sha256=digest,
-                added_at=now,
-                added_by=person.user,
-            )
+            ).update(replaced_at=row.added_at)
+            row.save(force_insert=True)
+            return row
     except BaseException:
-        default_storage.delete(path)  # nothing half-saved: no file without its row
+        for path in written:
+            default_storage.delete(path)  # nothing half-saved: no file without its row
         raise
+
+
+def materials_upload_new(
+    *, case: Case, person: Person, files: dict[int, UploadedFile], written: list[str]
+) -> list[CaseMaterial]:
+    """Store the files of a case made in this same request (nothing to replace yet).
+
+    Every stored path is appended to `written` as soon as it exists, so the caller can
+    delete them if the request fails later on.
+    """
+    rows = [
+        _material_stored(case, person, position, upload, written)
+        for position, upload in sorted(files.items())
+    ]
+    return CaseMaterial.objects.bulk_create(rows)
 
 
 def _holder(case: Case, registry: str) -> str:
@@ -129,47 +168,58 @@ def _holder(case: Case, registry: str) -> str:
 
 def materials_fetch(case: Case) -> int:
     """Fetch what the government already holds; an unreachable registry is not an error —
-    the material stays open for the applicant to upload."""
-    fetched = 0
+    the material stays open for the applicant to upload. Each registry is asked once."""
+    have: set[int] | None = None
+    answers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    rows = []
     for position, material in enumerate(_catalogue_materials(case)):
-        registry = REGISTRY_OF.get(str(material.get("source")))
+        source = str(material.get("source"))
+        registry = REGISTRY_OF.get(source)
         if registry is None:
             continue
-        if case.materials.filter(position=position, replaced_at__isnull=True).exists():
-            continue
-        try:
-            documents = registries.held_documents(
-                registry,
-                holder=_holder(case, registry),
-                dataset=str(material["source"]),
+        if have is None:
+            have = set(
+                case.materials.filter(replaced_at__isnull=True).values_list(
+                    "position", flat=True
+                )
             )
-        except OutsideSystemUnavailable:
-            logger.warning(
-                "registry %s unavailable while fetching a material", registry
-            )
+        if position in have:
             continue
+        if (registry, source) not in answers:
+            try:
+                answers[registry, source] = registries.held_documents(
+                    registry, holder=_holder(case, registry), dataset=source
+                )
+            except OutsideSystemUnavailable:
+                logger.warning(
+                    "registry %s unavailable while fetching a material", registry
+                )
+                answers[registry, source] = []
+        documents = answers[registry, source]
         if not documents:
             continue
         wanted = str(material.get("source_document", ""))
         document = next(
             (d for d in documents if d.get("document") == wanted), documents[0]
         )
-        CaseMaterial.objects.create(
-            case=case,
-            position=position,
-            name=str(material.get("name", "")),
-            source=str(material["source"]),
-            provenance={
-                "registry": registry,
-                "document": document.get("document"),
-                "issuer": document.get("issuer"),
-                "issued_on": document.get("issued_on"),
-                "content": document.get("content", {}),
-            },
-            added_at=clock.now(),
+        rows.append(
+            CaseMaterial(
+                case=case,
+                position=position,
+                name=str(material.get("name", "")),
+                source=source,
+                provenance={
+                    "registry": registry,
+                    "document": document.get("document"),
+                    "issuer": document.get("issuer"),
+                    "issued_on": document.get("issued_on"),
+                    "content": document.get("content", {}),
+                },
+                added_at=clock.now(),
+            )
         )
-        fetched += 1
-    return fetched
+    CaseMaterial.objects.bulk_create(rows)
+    return len(rows)
 
 
 def materials_missing(case: Case) -> dict[str, str]:

@@ -11,7 +11,6 @@ from typing import Any
 import jsonschema
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Level
@@ -27,9 +26,9 @@ from tongban.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
-    NumberSequence,
     SpecialProcedure,
 )
+from tongban.cases.numbers import number_next
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -39,22 +38,9 @@ from tongban.workdays.selectors import calendar_get
 # --- numbers -----------------------------------------------------------------------------
 
 
-def _next_in_sequence(prefix: str) -> int:
-    """The next number for a prefix; unique under concurrency, gaps allowed."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.get_or_create(prefix=prefix)
-        except IntegrityError:
-            continue  # someone created it at the same moment
-        break
-    NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    return int(NumberSequence.objects.values_list("last", flat=True).get(prefix=prefix))
-
-
 def _case_number(case: Case, day: dt.date) -> str:
     prefix = f"{case.region}-{day:%Y%m%d}-{case.department.code[-4:]}"
-    return f"{prefix}-{_next_in_sequence(prefix):05d}"
+    return f"{prefix}-{number_next(prefix):05d}"
 
 
 DOCUMENT_WORD = {
@@ -74,7 +60,7 @@ def _issue(case: Case, kind: str, content: dict[str, Any]) -> CaseDocument:
     now = clock.now()
     name = case.department.short_name or case.department.name
     word = DOCUMENT_WORD[DocumentKind(kind)]
-    serial = _next_in_sequence(f"doc:{case.department.code}:{kind}:{now.year}")
+    serial = number_next(f"doc:{case.department.code}:{kind}:{now.year}")
     return CaseDocument.objects.create(
         case=case,
         kind=kind,
@@ -358,10 +344,11 @@ def _submit(
             "channel": case.channel,
         },
     )
+    _tell(case, Action.SUBMIT)
+    # Last: the audit chain's lock is held from here until the transaction commits.
     audit_record(
         action=audit_action, actor=actor, subject_type="case", subject_id=case.pk
     )
-    _tell(case, Action.SUBMIT)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -598,13 +585,13 @@ def case_act(
             case.status = target
         _save(case, expected_version)
         _record(case, action, actor=staff.user, before=before, data=data)
-        audit_record(
+        _tell(case, action)
+        audit_record(  # last: the chain's lock is held until commit
             action=f"case.{action}",
             actor=staff.user,
             subject_type="case",
             subject_id=case.pk,
         )
-        _tell(case, action)
     return case
 
 
@@ -907,7 +894,7 @@ def case_apply_with_materials(
     """
     from django.core.files.storage import default_storage
 
-    from tongban.cases.materials import material_upload
+    from tongban.cases.materials import materials_upload_new
 
     if idempotency_key:
         earlier = Case.objects.filter(
@@ -925,11 +912,7 @@ def case_apply_with_materials(
                 form=form,
                 idempotency_key=idempotency_key,
             )
-            for position, upload in sorted(files.items()):
-                material = material_upload(
-                    case=case, person=person, position=position, upload=upload
-                )
-                written.append(material.file.name)
+            materials_upload_new(case=case, person=person, files=files, written=written)
             _form_check(case, case.form_data)
             _materials_check(case)
             _submit(case, person.user)

@@ -196,5 +196,8 @@ AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
 TONGBAN_DEMO = False
 # The TrueType CJK font PDF notices embed (Debian fonts-wqy-zenhei).
 PDF_FONT = env_str("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# Case and document numbers are drawn on a connection of their own (PostgreSQL), so a busy
+# department's number row is never locked for a whole submission; see cases/numbers.py.
+NUMBERS_OWN_CONNECTION = env_bool("TONGBAN_NUMBERS_OWN_CONNECTION", True)
 # `make bench` only: mounts the bare one-insert baseline view.
 TONGBAN_BENCH = env_bool("TONGBAN_BENCH", False)

@@ -6,3 +6,6 @@ from tongban.conf.env import env_bool
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TONGBAN_CLOCK_ADJUSTABLE = env_bool("TONGBAN_CLOCK_ADJUSTABLE", True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests draw numbers in the test's own transaction (rolled back after each test); the
+# separate connection is tested on its own in cases/tests/test_concurrency.py.
+NUMBERS_OWN_CONNECTION = False

@@ -39,9 +39,12 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
 
 
-def _wants(person: Person, channel: str) -> bool:
-    preference = Preference.objects.filter(person=person, channel=channel).first()
-    return preference.enabled if preference else True
+def _channels_off(person: Person) -> set[str]:
+    return set(
+        Preference.objects.filter(person=person, enabled=False).values_list(
+            "channel", flat=True
+        )
+    )
 
 
 def preference_set(*, person: Person, channel: str, enabled: bool) -> None:
@@ -60,9 +63,10 @@ def notify(
         recipient=person, event=event, title=title, body=text, case=case, created_at=now
     )
     addresses = []
-    if person.phone_encrypted and _wants(person, Channel.SMS):
+    off = _channels_off(person)
+    if person.phone_encrypted and Channel.SMS not in off:
         addresses.append((Channel.SMS, person.phone))
-    if person.email and person.email_confirmed_at and _wants(person, Channel.EMAIL):
+    if person.email and person.email_confirmed_at and Channel.EMAIL not in off:
         addresses.append((Channel.EMAIL, person.email))
     ids = []
     for channel, address in addresses:

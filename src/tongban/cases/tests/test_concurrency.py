@@ -65,3 +65,53 @@ def test_two_clerks_at_the_same_moment(world: World) -> None:
     )
     assert case.row_version == version + 1
     assert CaseEvent.objects.filter(case=case).count() == events + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_not_held_by_the_transaction_that_drew_them() -> None:
+    """On PostgreSQL a number is drawn on its own connection: eight submissions of one
+    department on one day, each still inside its transaction, all get different numbers
+    without waiting for each other; the one that is rolled back leaves a gap."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite has one writer: numbers are drawn in the caller's transaction"
+        )
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tongban.cases.numbers import number_next, numbers_close
+
+    prefix = "310000-20200203-033N"
+    drawn: list[int] = []
+    barrier = threading.Barrier(
+        8, timeout=10
+    )  # all eight hold their transaction at once
+
+    def submission(index: int) -> None:
+        try:
+            with override_settings(NUMBERS_OWN_CONNECTION=True):
+                try:
+                    with transaction.atomic():
+                        drawn.append(number_next(prefix))
+                        barrier.wait()
+                        if index == 0:
+                            raise RuntimeError("refused after its number was drawn")
+                except RuntimeError:
+                    pass
+        finally:
+            numbers_close()
+            connection.close()
+
+    threads = [threading.Thread(target=submission, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(drawn) == list(range(1, 9))
+    with override_settings(NUMBERS_OWN_CONNECTION=True):
+        try:
+            assert (
+                number_next(prefix) == 9
+            )  # the rolled-back 1..8 are not handed out again
+        finally:
+            numbers_close()
