@@ -2,7 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,18 +17,32 @@ from tongban.core import clock
 from tongban.core.errors import Forbidden, NotFound
 
 
+def _loaded_with(user: AbstractBaseUser, relation: str) -> tuple[bool, Any]:
+    """Whether `user` came with its `relation` (person, staff) already read, and what it is;
+    API tokens read the user with both in one query."""
+    related = getattr(get_user_model(), relation).related
+    if related.is_cached(user):
+        return True, related.get_cached_value(user)
+    return False, None
+
+
 def person_of(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
     if user is None or not user.is_authenticated:
         return None
-    person = Person.objects.filter(user_id=user.pk).first()
+    loaded, person = _loaded_with(user, "person")
+    if not loaded:
+        person = Person.objects.filter(user_id=user.pk).first()
     if person is not None:
-        person.user = user  # type: ignore[assignment]  # the caller's user, not a new query
-    return person
+        person.user = user  # the caller's user, not a new query
+    return cast("Person | None", person)
 
 
 def staff_of(user: AbstractBaseUser | AnonymousUser | None) -> StaffProfile | None:
     if user is None or not user.is_authenticated:
         return None
+    loaded, staff = _loaded_with(user, "staff")
+    if loaded:
+        return cast("StaffProfile | None", staff)
     return (
         StaffProfile.objects.select_related("department", "user")
         .filter(user_id=user.pk)

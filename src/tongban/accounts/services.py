@@ -1249,7 +1249,10 @@ def access_token_read(token: str) -> ApiSession | None:
     if int(data["x"]) <= clock.now().timestamp():
         return None
     session = (
-        ApiSession.objects.select_related("user")
+        # the person or staff profile comes in the same query: every API call needs one
+        ApiSession.objects.select_related(
+            "user", "user__person", "user__staff__department"
+        )
         .filter(pk=data["s"], user_id=data["u"], revoked_at__isnull=True)
         .first()
     )
