@@ -160,3 +160,40 @@ def test_the_seed_catalogue_loads_and_round_trips_through_dump(tmp_path):
     again = catalog_load(root=tmp_path, actor="test")
     assert (again.created, again.changed, again.retired) == ([], [], [])
     assert again.unchanged == len(first.created)
+
+
+def _required_names(schema):
+    """Every `required` list in a form, the conditional ones (allOf/if/then) included."""
+    if isinstance(schema, list):
+        for part in schema:
+            yield from _required_names(part)
+    elif isinstance(schema, dict):
+        yield from schema.get("required", [])
+        for key, part in schema.items():
+            if key != "properties":
+                yield from _required_names(part)
+
+
+def test_every_seed_item_has_a_form_titled_in_chinese_and_english():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    problems = []
+    for item in ServiceItem.objects.filter(is_retired=False).select_related("current"):
+        form = item.current_version.content.get("form")
+        if not form:
+            problems.append(f"{item.name} {item.region}: no form")
+            continue
+        properties = form.get("properties") or {}
+        for name in _required_names(form):
+            if name not in properties:
+                problems.append(f"{item.name}: required {name} is not a property")
+        for name, field in properties.items():
+            if not field.get("title") or not field.get("title_en"):
+                problems.append(f"{item.name}: {name} lacks title or title_en")
+            if len(field.get("enum_en", [])) != len(field.get("enum", [])):
+                problems.append(f"{item.name}: {name} enum_en does not match enum")
+    assert ServiceItem.objects.filter(is_retired=False).count() >= 40
+    assert problems == []
