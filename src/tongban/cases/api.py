@@ -55,6 +55,9 @@ class ActionIn(Schema):
     limit_days: int | None = None
     result: str = ""
     proof: str = ""
+    service_code: str = Field(
+        "", description="forward: the item as the receiving department implements it"
+    )
 
 
 class EventOut(Schema):
@@ -413,7 +416,7 @@ def act(
     request: HttpRequest, number: str, action: str, payload: ActionIn
 ) -> dict[str, Any]:
     """One step: request_correction, accept, refuse_intake, review, approve, refuse, extend,
-    special_start, special_end, close, deliver."""
+    special_start, special_end, close, deliver, forward, void."""
     staff = _staff(request)
     case = selectors.case_for_staff(staff, number)
     data = payload.dict()

@@ -46,6 +46,8 @@ class Action(models.TextChoices):
     SPECIAL_END = "special_end", _("结束特别程序")
     WITHDRAW = "withdraw", _("撤回申请")
     CLOSE = "close", _("办结")
+    FORWARD = "forward", _("转办")
+    VOID = "void", _("作废")
     DELIVER = "deliver", _("送达")
     CLAIM = "claim", _("认领")
     RELEASE = "release", _("释放")

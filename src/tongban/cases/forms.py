@@ -1,50 +1,254 @@
-"""The application form, built from the item's JSON Schema (the catalogue's `form`)."""
+"""The application form, built from the item's JSON Schema (the catalogue's `form`).
 
+The schema's constraints are carried twice: into HTML attributes, so the browser checks
+each field as the applicant types (`web/form-check.js` shows the message under it), and
+into Django validators, so a browser without JavaScript gets the same messages back under
+the same fields. The service checks the values against the schema once more
+(`cases.services._form_check`); the views attach its per-field messages to the fields.
+"""
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+# A pattern of digits only (`^\d{9}$`, `^1[3-9][0-9]{9}$`): a phone shows its number pad.
+DIGITS_ONLY = re.compile(
+    r"\^?(?:(?:\\d|\[[0-9-]+\]|[0-9])(?:\{\d+(?:,\d*)?\}|[+*?])?)+\$?"
+)
+
+
+class SchemaBoundField(BoundField):
+    """A field whose widget carries Bootstrap's `is-invalid` while it has errors."""
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            base = (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{attrs.get('class', base)} is-invalid".strip()
+        return attrs
+
+
+class SchemaForm(forms.Form):
+    bound_field_class = SchemaBoundField
+
+
+def html_pattern(pattern: str) -> str:
+    """A JSON Schema `pattern` (ECMA-262, found anywhere in the value) as HTML's `pattern`
+    attribute, which must match the whole value: anchors are dropped, and a side without
+    one may have anything before or after."""
+    if _alternates(pattern):  # `^a|b$`: the anchors belong to the branches, keep them
+        return rf"[\s\S]*(?:{pattern})[\s\S]*"
+    core = pattern.removeprefix("^")
+    anchored_start = core != pattern
+    anchored_end = core.endswith("$") and not core.endswith(r"\$")
+    core = core.removesuffix("$") if anchored_end else core
+    return (
+        ("" if anchored_start else r"[\s\S]*")
+        + core
+        + ("" if anchored_end else r"[\s\S]*")
+    )
+
+
+def _alternates(pattern: str) -> bool:
+    """Whether the pattern has a `|` outside any group or character class."""
+    depth, in_class, escaped = 0, False, False
+    for character in pattern:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+        elif character in "()":
+            depth += 1 if character == "(" else -1
+        elif character == "|" and depth == 0:
+            return True
+    return False
+
+
+def _refuse_unless(
+    test: Callable[[Any], bool], message: str, code: str
+) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if not test(value):
+            raise ValidationError(message, code=code)
+
+    return check
+
+
+def _is_date(value: str) -> bool:
+    """A calendar date written as JSON Schema's `format: date` wants it: 2026-11-20."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
+    """One property as a form field: label, help and choices in the page's language; the
+    schema's constraints as attributes and validators; each refusal's message both as
+    Django's error message and as a `data-msg-*` attribute for the browser."""
+    english = (get_language() or "").startswith("en")
+
+    def text(key: str) -> Any:
+        return (english and prop.get(f"{key}_en")) or prop.get(key)
+
+    kind = prop.get("type", "string")
+    common: dict[str, Any] = {
+        "label": text("title") or name,
+        "help_text": text("description") or "",
+        "required": required,
+    }
+    errors = {"required": gettext("请填写此项。")}  # Django's error_messages
+    browser = dict(errors)  # data-msg-<validity>, read by web/form-check.js
+    attrs: dict[str, Any] = {"class": "form-control"}
+    field: forms.Field
+
+    if "enum" in prop:
+        values = list(prop["enum"])
+        labels = text("enum")
+        if not isinstance(labels, list) or len(labels) != len(values):
+            labels = values
+        by_text = {str(value): value for value in values}
+        errors["invalid_choice"] = gettext("请从列表中选择。")
+        field = forms.TypedChoiceField(
+            choices=[("", gettext("请选择"))]
+            + [(str(v), str(shown)) for v, shown in zip(values, labels, strict=True)],
+            coerce=by_text.__getitem__,
+            widget=forms.Select(attrs={"class": "form-select"}),
+            **common,
+        )
+    elif kind == "boolean":
+        # Unticked is an answer too (false), unless it is a declaration (`const: true`).
+        declaration = prop.get("const") is True
+        errors = {"required": gettext("请勾选此项。")} if declaration else {}
+        browser = dict(errors)
+        field = forms.BooleanField(
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            **{**common, "required": declaration},
+        )
+    elif kind in ("integer", "number"):
+        is_integer = kind == "integer"
+        low, high = prop.get("minimum"), prop.get("maximum")
+        errors["invalid"] = browser["type"] = browser["step"] = (
+            gettext("请填写整数。") if is_integer else gettext("请填写数字。")
+        )
+        if not is_integer:
+            del browser["step"]
+        if low is not None:
+            errors["min_value"] = gettext("不能小于 %(limit_value)s。")
+            browser["min"] = errors["min_value"] % {"limit_value": low}
+        if high is not None:
+            errors["max_value"] = gettext("不能大于 %(limit_value)s。")
+            browser["max"] = errors["max_value"] % {"limit_value": high}
+        # HTML has no exclusive bounds: the browser refuses what is beyond the bound, the
+        # form refuses the bound itself too.
+        beyond: list[Callable[[Any], None]] = []
+        above, below = prop.get("exclusiveMinimum"), prop.get("exclusiveMaximum")
+        if above is not None:
+            message = gettext("必须大于 %(limit)s。") % {"limit": above}
+            beyond.append(_refuse_unless(lambda v: v > above, message, "above"))
+            if low is None:
+                attrs["min"] = math.floor(above) + 1 if is_integer else above
+                browser["min"] = message
+        if below is not None:
+            message = gettext("必须小于 %(limit)s。") % {"limit": below}
+            beyond.append(_refuse_unless(lambda v: v < below, message, "below"))
+            if high is None:
+                attrs["max"] = math.ceil(below) - 1 if is_integer else below
+                browser["max"] = message
+        attrs["step"] = "1" if is_integer else "any"
+        attrs["inputmode"] = "numeric" if is_integer else "decimal"
+        number_field = forms.IntegerField if is_integer else forms.FloatField
+        field = number_field(
+            min_value=low,
+            max_value=high,
+            validators=beyond,
+            widget=forms.NumberInput(attrs=attrs),
+            **common,
+        )
+    else:
+        validators: list[Callable[[Any], None]] = []
+        widget: forms.Widget
+        field_class: type[forms.CharField] = forms.CharField
+        if prop.get("format") == "email":
+            errors["invalid"] = browser["type"] = gettext("请输入有效的电子邮箱地址。")
+            field_class = forms.EmailField
+            widget = forms.EmailInput(attrs={**attrs, "inputmode": "email"})
+        elif prop.get("format") == "date":
+            browser["type"] = gettext("请按“年-月-日”填写有效的日期。")
+            validators.append(_refuse_unless(_is_date, browser["type"], "date"))
+            widget = forms.DateInput(attrs={**attrs, "type": "date"})
+        else:
+            widget = forms.TextInput(attrs=attrs)
+        if "pattern" in prop:
+            hint = common["help_text"]
+            browser["pattern"] = (
+                gettext("格式不正确：%(hint)s") % {"hint": hint}
+                if hint
+                else gettext("格式不正确。")
+            )
+            try:
+                pattern = re.compile(prop["pattern"])
+            except re.error:  # ECMA-262 only (`\p{L}`): the service still checks it
+                pass
+            else:
+                validators.append(
+                    _refuse_unless(
+                        lambda value: bool(pattern.search(str(value))),
+                        browser["pattern"],
+                        "pattern",
+                    )
+                )
+            widget.attrs["pattern"] = html_pattern(prop["pattern"])
+            if DIGITS_ONLY.fullmatch(prop["pattern"]):
+                widget.attrs["inputmode"] = "numeric"
+        if "maxLength" in prop:
+            errors["max_length"] = browser["maxlength"] = gettext(
+                "不能超过 %(n)d 个字。"
+            ) % {"n": prop["maxLength"]}
+        if "minLength" in prop:
+            errors["min_length"] = browser["minlength"] = gettext(
+                "至少填写 %(n)d 个字。"
+            ) % {"n": prop["minLength"]}
+        field = field_class(
+            max_length=prop.get("maxLength"),
+            min_length=prop.get("minLength"),
+            validators=validators,
+            widget=widget,
+            **common,
+        )
+
+    field.error_messages.update(errors)
+    field.widget.attrs.update(
+        {f"data-msg-{key}": message for key, message in browser.items()}
+    )
+    return field
 
 
 def schema_form(
     schema: dict[str, Any] | None, data: Any = None, initial: Any = None
 ) -> forms.Form:
     """A Django form with one field per property; the server checks against the schema too."""
-    form = forms.Form(data=data, initial=initial)
+    form = SchemaForm(data=data, initial=initial)
     required = set((schema or {}).get("required", []))
     for name, prop in ((schema or {}).get("properties") or {}).items():
-        label = prop.get("title", name)
-        is_required = name in required
-        kind = prop.get("type", "string")
-        attrs = {"class": "form-control"}
-        field: forms.Field
-        if "enum" in prop:
-            field = forms.ChoiceField(
-                label=label,
-                required=is_required,
-                choices=[("", "—")] + [(v, v) for v in prop["enum"]],
-                widget=forms.Select(attrs={"class": "form-select"}),
-            )
-        elif kind == "boolean":
-            field = forms.BooleanField(label=label, required=False)
-        elif kind in ("integer", "number"):
-            field = forms.CharField(
-                label=label, required=is_required, widget=forms.NumberInput(attrs=attrs)
-            )
-        elif prop.get("format") == "date":
-            field = forms.CharField(
-                label=label,
-                required=is_required,
-                widget=forms.DateInput(attrs={**attrs, "type": "date"}),
-            )
-        else:
-            field = forms.CharField(
-                label=label,
-                required=is_required,
-                max_length=prop.get("maxLength"),
-                widget=forms.TextInput(attrs=attrs),
-            )
-        form.fields[name] = field
+        form.fields[name] = _field(name, prop, required=name in required)
     return form
 
 

@@ -13,6 +13,7 @@ from tongban.catalog.constants import StaffRole, WorkflowStep
 S = Status
 IN_REVIEW = frozenset({S.ACCEPTED, S.REVIEWED})
 DECIDED = frozenset({S.APPROVED, S.REFUSED, S.NOT_ACCEPTED})
+BEFORE_ACCEPTANCE = frozenset({S.RECEIVED, S.CORRECTION_REQUESTED})
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ TRANSITIONS: dict[str, Transition] = {
         DECIDED | {S.CORRECTION_REQUESTED}, S.CLOSED, WorkflowStep.DELIVER
     ),
     Action.DELIVER: Transition(DECIDED | {S.CLOSED}, None, WorkflowStep.DELIVER),
+    # Before acceptance only: to the department that may handle it (转办), or set aside
+    # by the head when it should never have been made, e.g. a duplicate (作废).
+    Action.FORWARD: Transition(BEFORE_ACCEPTANCE, S.CLOSED, WorkflowStep.ACCEPT),
+    Action.VOID: Transition(BEFORE_ACCEPTANCE, S.CLOSED, StaffRole.DEPARTMENT_HEAD),
 }
 
 STAFF_ACTIONS = [a for a, t in TRANSITIONS.items() if t.who != "applicant"]

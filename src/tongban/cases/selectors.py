@@ -15,6 +15,7 @@ from tongban.accounts.selectors import acting_options
 from tongban.accounts.services import document_index, phone_index
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
+from tongban.catalog.models import ServiceItem
 from tongban.core.errors import DomainError, NotFound
 from tongban.core.phones import phone_normalise
 
@@ -208,3 +209,13 @@ def supervision(*, department_code: str | None = None) -> dict[str, Any]:
         "departments": sorted(departments.values(), key=lambda r: r["code"]),
         "flagged": flagged,
     }
+
+
+def forward_targets(case: Case) -> list[ServiceItem]:
+    """Where a case may be forwarded: the same item as other departments implement it."""
+    return list(
+        ServiceItem.objects.filter(basic_code=case.item.basic_code, is_retired=False)
+        .exclude(department_id=case.department_id)
+        .select_related("department")
+        .order_by("region", "code")
+    )

@@ -26,9 +26,11 @@ from tongban.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
+    CaseMaterial,
     SpecialProcedure,
 )
 from tongban.cases.numbers import number_next
+from tongban.catalog.constants import WorkflowStep
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -187,20 +189,46 @@ def _concerned(case: Case) -> list[Person]:
     return list(unique.values())
 
 
-def _tell(case: Case, action: str) -> None:
+def _context(case: Case) -> dict[str, Any]:
+    return {
+        "service": case.item.name,
+        "number": case.number,
+        "legal_deadline": _iso(case.legal_deadline) or _("待定"),
+    }
+
+
+def _tell(case: Case, action: str, extra: dict[str, Any] | None = None) -> None:
     from tongban.notifications.messages import TEMPLATES
     from tongban.notifications.services import notify
 
     event = f"case.{action}"
     if event not in TEMPLATES:
         return
-    context = {
-        "service": case.item.name,
-        "number": case.number,
-        "legal_deadline": _iso(case.legal_deadline) or _("待定"),
-    }
+    context = {**_context(case), **(extra or {})}
     for person in _concerned(case):
         notify(person=person, event=event, context=context, case=case)
+
+
+def _department_staff(department_id: int, role: str) -> list[User]:
+    """The active staff of a department who hold `role`."""
+    profiles = StaffProfile.objects.filter(
+        department_id=department_id, user__is_active=True
+    ).select_related("user")
+    return [p.user for p in profiles if p.has_role(role)]
+
+
+def _tell_staff(
+    case: Case, event: str, users: list[User], extra: dict[str, Any] | None = None
+) -> None:
+    from tongban.notifications.services import notify_staff
+
+    if users:
+        context = {**_context(case), **(extra or {})}
+        notify_staff(users=users, event=event, context=context, case=case)
+
+
+def _claimer(case: Case) -> list[User]:
+    return [case.claimed_by] if case.claimed_by is not None else []
 
 
 # --- applying ----------------------------------------------------------------------------
@@ -431,6 +459,18 @@ def case_supplement(
             before=before,
             data={"note": note},
         )
+        asked = User.objects.filter(
+            pk__in=case.events.filter(action=Action.REQUEST_CORRECTION).values(
+                "actor_id"
+            )
+        )
+        _tell_staff(case, "staff.supplement", [*_claimer(case), *asked])
+        audit_record(
+            action="case.supplement",
+            actor=person.user,
+            subject_type="case",
+            subject_id=case.pk,
+        )
     return case
 
 
@@ -451,6 +491,13 @@ def case_withdraw(*, case: Case, person: Person, reason: str = "") -> Case:
             data={"reason": reason},
         )
         _tell(case, Action.WITHDRAW)
+        _tell_staff(case, "staff.withdraw", _claimer(case))
+        audit_record(
+            action="case.withdraw",
+            actor=person.user,
+            subject_type="case",
+            subject_id=case.pk,
+        )
     return case
 
 
@@ -497,6 +544,10 @@ def _accept_by_law(case: Case) -> bool:
         },
     )
     _tell(case, Action.ACCEPT_BY_LAW)
+    clerks = _claimer(case) or _department_staff(
+        case.department_id, role_for(WorkflowStep.ACCEPT, _workflow(case))
+    )
+    _tell_staff(case, "staff.accept_by_law", clerks)
     return True
 
 
@@ -585,7 +636,13 @@ def case_act(
             case.status = target
         _save(case, expected_version)
         _record(case, action, actor=staff.user, before=before, data=data)
-        _tell(case, action)
+        _tell(case, action, data)
+        if action == Action.REVIEW:
+            approvers = _department_staff(
+                case.department_id, role_for(WorkflowStep.DECIDE, _workflow(case))
+            )
+            others = [u for u in approvers if u.pk != staff.user_id]
+            _tell_staff(case, "staff.reviewed", others)
         audit_record(  # last: the chain's lock is held until commit
             action=f"case.{action}",
             actor=staff.user,
@@ -775,9 +832,105 @@ def _do_close(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, A
     return {"closing_type": case.closing_type}
 
 
+def _do_forward(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    """Hand the application to the department that may decide it (转办): the same item as
+    another department or district implements it. The applicant's form and materials go
+    with it; the new case is received there today, with its own number and limits."""
+    reason = _text(p, "reason", _("请写明转办理由。"))
+    code = _text(p, "service_code", _("请选择转往的部门所办理的事项。"))
+    target = (
+        ServiceItem.objects.select_related("current", "department")
+        .filter(code=code, is_retired=False)
+        .first()
+    )
+    if target is None or target.current is None:
+        raise InvalidInput("invalid_forward", _("没有这个事项，或它已停止办理。"))
+    if target.department_id == case.department_id:
+        raise InvalidInput("invalid_forward", _("只能转给其他部门办理。"))
+    if target.basic_code != case.item.basic_code:
+        raise InvalidInput(
+            "invalid_forward", _("只能转给办理同一事项（同一基本编码）的部门。")
+        )
+    now = clock.now()
+    forwarded = Case.objects.create(
+        number=f"forward-{case.number}",
+        item=target,
+        version=target.current,
+        department=target.department,
+        region=target.region,
+        submitted_by=case.submitted_by,
+        applicant_person=case.applicant_person,
+        applicant_company=case.applicant_company,
+        channel=case.channel,
+        approval_mode=_approval_mode(target),
+        case_type=target.case_type,
+        form_data=case.form_data,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(
+        forwarded,
+        "draft",
+        actor=staff.user,
+        before="",
+        data={"forwarded_from": case.number, "department": case.department.name},
+    )
+    CaseMaterial.objects.bulk_create(
+        CaseMaterial(
+            case=forwarded,
+            position=m.position,
+            name=m.name,
+            source=m.source,
+            provenance=m.provenance,
+            file=m.file.name,
+            original_name=m.original_name,
+            content_type=m.content_type,
+            size=m.size,
+            sha256=m.sha256,
+            added_at=m.added_at,
+            added_by_id=m.added_by_id,
+        )
+        for m in case.materials.filter(replaced_at__isnull=True)
+    )
+    _submit(forwarded, staff.user, audit_action="case.forwarded_in")
+    _tell_staff(
+        forwarded,
+        "staff.forwarded_in",
+        _department_staff(
+            target.department_id, role_for(WorkflowStep.ACCEPT, _workflow(forwarded))
+        ),
+        {"from_department": case.department.name},
+    )
+    case.closing_type = ClosingType.FORWARDED
+    case.closed_at = now
+    return {
+        "new_number": forwarded.number,
+        "department": target.department.name,
+        "reason": reason,
+    }
+
+
+def _do_void(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
+    reason = _text(p, "reason", _("请写明作废原因（如重复申请、误录入）。"))
+    case.closing_type = ClosingType.VOIDED
+    case.closed_at = clock.now()
+    return {"reason": reason}
+
+
+# Closings with a decision to hand over; the others have nothing to deliver.
+DELIVERABLE = frozenset(
+    {ClosingType.RESULT_ISSUED, ClosingType.REFUSED, ClosingType.NOT_ACCEPTED}
+)
+
+
 def _do_deliver(case: Case, staff: StaffProfile, p: dict[str, Any]) -> dict[str, Any]:
     if case.delivered_at is not None:
         raise Conflict("invalid_transition", _("已记录送达。"))
+    if case.status == Status.CLOSED and case.closing_type not in DELIVERABLE:
+        raise Conflict(
+            "invalid_transition",
+            _("该办件没有需要送达的决定（转办、作废或逾期未补正）。"),
+        )
     case.delivered_at = clock.now()
     case.delivery_proof = _text(
         p, "proof", _("请填写送达方式和凭证（如电子送达回执号、快递单号）。")
@@ -798,6 +951,8 @@ _HANDLERS: dict[str, Callable[[Case, StaffProfile, dict[str, Any]], dict[str, An
     Action.SPECIAL_END: _do_special_end,
     Action.CLOSE: _do_close,
     Action.DELIVER: _do_deliver,
+    Action.FORWARD: _do_forward,
+    Action.VOID: _do_void,
 }
 
 

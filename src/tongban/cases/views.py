@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,7 +16,9 @@ from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
 from tongban.cases.materials import material_upload
 from tongban.cases.models import Case
 from tongban.catalog.selectors import service_get
-from tongban.core.errors import DomainError, NotFound
+from tongban.core.errors import DomainError, InvalidInput, NotFound
+from tongban.notifications.selectors import staff_inbox
+from tongban.notifications.services import staff_case_messages_read
 
 
 def _person(request: HttpRequest) -> Any:
@@ -25,9 +28,27 @@ def _person(request: HttpRequest) -> Any:
     return person
 
 
-def _error(request: HttpRequest, error: DomainError) -> None:
-    details = "；".join(f"{v}" for v in error.fields.values()) if error.fields else ""
-    messages.error(request, f"{error.message} {details}".strip())
+def _error(
+    request: HttpRequest, error: DomainError, form: forms.Form | None = None
+) -> None:
+    """The error's message on top of the page; a field's own message goes under that field
+    when `form` (bound) has it, and is listed after the message when it has not."""
+    details = []
+    for name, message in (error.fields or {}).items():
+        if form is not None and name in form.fields:
+            if name not in form.errors:  # the form's own message for it says enough
+                form.add_error(name, str(message))
+        else:
+            details.append(str(message))
+    messages.error(request, f"{error.message} {'；'.join(details)}".strip())
+
+
+def _refusal(form: forms.Form) -> InvalidInput:
+    """What the page says on top when the form itself refused; each field says why."""
+    return InvalidInput(
+        "invalid_form",
+        _("申请表有 %(n)d 处需要修改。") % {"n": len(form.errors)},
+    )
 
 
 def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -59,10 +80,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 form=form_values(schema, form.cleaned_data),
             )
         except DomainError as error:
-            _error(request, error)
+            _error(request, error, form)
         else:
             messages.success(request, _("草稿已保存。请上传材料，确认后提交。"))
             return redirect("cases:detail", number=case.number)
+    elif request.method == "POST":
+        _error(request, _refusal(form))
     return render(
         request,
         "cases/apply.html",
@@ -104,7 +127,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         do = request.POST.get("do")
         try:
-            if do == "save" and editable and form.is_valid():
+            if do == "save" and editable and not form.is_valid():
+                raise _refusal(form)
+            if do == "save" and editable:
                 services.case_draft_update(
                     case=case,
                     person=person,
@@ -140,7 +165,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                 )
                 messages.success(request, _("申请已撤回。"))
         except DomainError as error:
-            _error(request, error)
+            if editable and not form.is_bound and error.code == "invalid_form":
+                # Submitting found the saved form wanting: show it checked, as saved.
+                form = schema_form(schema, dict(case.form_data))
+                form.is_valid()
+            _error(request, error, form if form.is_bound else None)
         else:
             return redirect("cases:detail", number=case.number)
     return render(
@@ -244,6 +273,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         {
             "staff": staff,
             "cases": selectors.staff_queue(staff, status=status, mine=mine)[:200],
+            "messages_unread": staff_inbox(staff.user)
+            .filter(read_at=None)
+            .select_related("case")[:20],
             "status": status or "",
             "mine": mine,
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
@@ -287,6 +319,7 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
                     "basis": request.POST.get("basis", ""),
                     "result": request.POST.get("result", ""),
                     "proof": request.POST.get("proof", ""),
+                    "service_code": request.POST.get("service_code", ""),
                 }
                 services.case_act(
                     case=case,
@@ -303,6 +336,7 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
         except ValueError:
             messages.error(request, _("未知的办理操作。"))
         return redirect("cases:workbench_case", number=number)
+    staff_case_messages_read(user=staff.user, case=case)  # opened: what it said is seen
     return render(
         request,
         "cases/workbench_case.html",
@@ -317,6 +351,8 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
                 ended_on__isnull=True
             ).first(),
             "items_form": ItemsForm(),
+            "forward_to": selectors.forward_targets(case),
+            "deliverable": case.closing_type in services.DELIVERABLE,
         },
     )
 

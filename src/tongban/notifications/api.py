@@ -6,9 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from tongban.accounts.api import bearer, person_required
+from tongban.accounts.api import bearer, person_required, staff_required
 from tongban.notifications import selectors, services
-from tongban.notifications.models import Channel, Preference
+from tongban.notifications.models import Channel, Notification, Preference
 
 router = Router(tags=["notifications"])
 
@@ -31,18 +31,41 @@ class PreferenceIn(Schema):
 @router.get("/me/notifications", response=list[NotificationOut], auth=bearer)
 def inbox(request: HttpRequest) -> list[dict[str, Any]]:
     person = person_required(request)
-    return [
-        {
-            "id": n.pk,
-            "event": n.event,
-            "title": n.title,
-            "body": n.body,
-            "case_number": n.case.number if n.case_id else None,  # type: ignore[union-attr]
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in selectors.inbox(person).select_related("case")[:100]
-    ]
+    return [_out(n) for n in selectors.inbox(person).select_related("case")[:100]]
+
+
+def _out(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.pk,
+        "event": notification.event,
+        "title": notification.title,
+        "body": notification.body,
+        "case_number": notification.case.number if notification.case_id else None,  # type: ignore[union-attr]
+        "created_at": notification.created_at,
+        "read": notification.read_at is not None,
+    }
+
+
+@router.get("/workbench/notifications", response=list[NotificationOut], auth=bearer)
+def staff_inbox(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+    """A staff member's messages: supplements, cases waiting for them, forwarded cases."""
+    staff = staff_required(request)
+    messages = selectors.staff_inbox(staff.user).select_related("case")
+    if unread:
+        messages = messages.filter(read_at=None)
+    return [_out(n) for n in messages[:100]]
+
+
+@router.post(
+    "/workbench/notifications/{notification_id}/read",
+    response={204: None},
+    auth=bearer,
+)
+def staff_read(request: HttpRequest, notification_id: int) -> Status:
+    services.staff_notification_read(
+        user=staff_required(request).user, notification_id=notification_id
+    )
+    return Status(204, None)
 
 
 @router.post(

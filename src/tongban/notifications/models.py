@@ -4,6 +4,7 @@ An outbox row is written in the same transaction as the event it tells of; the w
 it after commit, and the scheduler retries with backoff until it goes or gives up.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +24,21 @@ class OutboxStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message in a person's inbox."""
+    """One message in an inbox: a person's, or a staff member's on their workbench."""
 
     recipient = models.ForeignKey(
-        "accounts.Person", on_delete=models.CASCADE, related_name="notifications"
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    staff_recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_notifications",
     )
     event = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
@@ -38,7 +50,17 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["recipient", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["staff_recipient", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, staff_recipient=None)
+                | models.Q(recipient=None, staff_recipient__isnull=False),
+                name="notification_one_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,7 +7,8 @@ anything due: a gateway outage delays a message, never loses it.
 
 import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,7 +19,11 @@ from tongban.cases.models import Case
 from tongban.contrib.http import OutsideSystemUnavailable
 from tongban.contrib.sms import sms_send
 from tongban.core import clock, protect
-from tongban.notifications.messages import TEMPLATES
+from tongban.notifications.messages import (
+    STAFF_EMAIL_EVENTS,
+    STAFF_TEMPLATES,
+    TEMPLATES,
+)
 from tongban.notifications.models import (
     Channel,
     Notification,
@@ -26,6 +31,9 @@ from tongban.notifications.models import (
     OutboxStatus,
     Preference,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +93,47 @@ def notify(
     return notification
 
 
+def notify_staff(
+    *,
+    users: "Iterable[AbstractBaseUser]",
+    event: str,
+    context: dict[str, Any],
+    case: Case | None = None,
+) -> int:
+    """Tell staff on their workbench; by email too for events that need someone to act
+    (`STAFF_EMAIL_EVENTS`) when the staff member has an address. Answers how many."""
+    title_template, text_template = STAFF_TEMPLATES[event]
+    title, text = str(title_template) % context, str(text_template) % context
+    now = clock.now()
+    ids = []
+    told = 0
+    for user in {u.pk: u for u in users}.values():
+        notification = Notification.objects.create(
+            staff_recipient_id=user.pk,
+            event=event,
+            title=title,
+            body=text,
+            case=case,
+            created_at=now,
+        )
+        told += 1
+        address = str(getattr(user, "email", "") or "")
+        if address and event in STAFF_EMAIL_EVENTS:
+            message = OutboxMessage.objects.create(
+                notification=notification,
+                channel=Channel.EMAIL,
+                to_encrypted=protect.encrypt(address, context="outbox.to"),
+                subject=title,
+                body=text,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            ids.append(message.pk)
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return told
+
+
 def _enqueue(ids: list[int]) -> None:
     from tongban.notifications.tasks import send_outbox_message
 
@@ -135,4 +184,17 @@ def outbox_due(limit: int = 200) -> int:
 def notification_read(*, person: Person, notification_id: int) -> None:
     Notification.objects.filter(
         pk=notification_id, recipient=person, read_at=None
+    ).update(read_at=clock.now())
+
+
+def staff_notification_read(*, user: "AbstractBaseUser", notification_id: int) -> None:
+    Notification.objects.filter(
+        pk=notification_id, staff_recipient_id=user.pk, read_at=None
+    ).update(read_at=clock.now())
+
+
+def staff_case_messages_read(*, user: "AbstractBaseUser", case: Case) -> None:
+    """A staff member opened the case: its messages to them count as read."""
+    Notification.objects.filter(
+        staff_recipient_id=user.pk, case=case, read_at=None
     ).update(read_at=clock.now())

@@ -60,6 +60,15 @@ def callers(world: World) -> dict[str, Api]:
 def _call(caller: Api, method: str, path: str, body: dict[str, Any] | None) -> int:
     if method == "GET":
         return int(caller.get(path).status_code)
+    if method == "PATCH":
+        return int(
+            caller.client.patch(
+                "/api/v1" + path,
+                body,
+                content_type="application/json",
+                headers=caller._headers(),
+            ).status_code
+        )
     return int(caller.post(path, body).status_code)
 
 
@@ -77,6 +86,41 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, list[int]]] = [
         "/workbench/cases/{n}/actions/accept",
         {"expected_version": 2},
         [401, 403, 403, 403, 403, 404, OK, 403],
+    ),
+    ("PATCH", "/cases/{n}", {"form": FORM}, [401, 404, 404, 409, 404, 403, 403, 403]),
+    # already submitted: the one who may submit is told it is too late, nobody else learns
+    ("POST", "/cases/{n}/submit", {}, [401, 404, 404, 409, 404, 403, 403, 403]),
+    (
+        "GET",
+        "/cases/{n}/documents/{d}.pdf",
+        None,
+        [401, 404, 404, OK, 404, 403, 403, OK],
+    ),
+    (
+        "GET",
+        "/workbench/cases/{n}/documents/{d}.pdf",
+        None,
+        [401, 403, 403, 403, 403, 404, OK, 403],
+    ),
+    (
+        "POST",
+        "/workbench/cases/{n}/release",
+        {},
+        [401, 403, 403, 403, 403, 404, 409, 403],  # 409: nobody had claimed it
+    ),
+    ("GET", "/workbench/notifications", None, [401, 403, 403, 403, 403, OK, OK, 403]),
+    # the supervision view is for supervisors: a clerk is refused too
+    ("GET", "/supervision", None, [401, 403, 403, 403, 403, 403, 403, 403]),
+    (
+        "POST",
+        "/workbench/counter-cases",
+        {
+            "service_code": REP_CHANGE,
+            "applicant_doc_number": "310115198506120317",
+            "form": FORM,
+        },
+        # only staff of the item's department enter applications at its counter
+        [401, 403, 403, 403, 403, 404, 201, 403],
     ),
     (
         "POST",
@@ -97,10 +141,14 @@ def test_case_permission_matrix(
     body: dict[str, Any] | None,
     expected: list[int],
 ) -> None:
+    from tongban.cases.models import CaseDocument
+
     seen = {}
     for role in ROLES:
         number = world.apply().json()["number"]  # a fresh case for every caller
-        seen[role] = _call(callers[role], method, template.format(n=number), body)
+        receipt = CaseDocument.objects.get(case__number=number, kind="receipt").number
+        path = template.format(n=number, d=receipt)
+        seen[role] = _call(callers[role], method, path, body)
     assert seen == dict(zip(ROLES, expected, strict=True))
 
 
