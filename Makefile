@@ -54,7 +54,9 @@ demo: setup
 test: setup
 	@scripts/run-tests
 
+# wrk (Debian package) is the load generator of the cases benchmark.
 bench: setup
+	@scripts/apt-ensure wrk
 	@$(VENV)/bin/python bench/run.py
 
 screenshots: setup

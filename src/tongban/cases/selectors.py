@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.accounts.models import Person, StaffProfile
-from tongban.accounts.selectors import acting_options
+from tongban.accounts.selectors import acting_ids
 from tongban.accounts.services import document_index, phone_index
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
@@ -33,16 +33,12 @@ OPEN = [
 def _visible_branches(person: Person) -> list[Q]:
     """What a person sees: what they filed, what is for them, and what is for the companies
     and people they may act for now — each branch served by an index of its own."""
-    options = acting_options(person)
-    companies = [o.company.pk for o in options if o.company is not None]
-    people = [
-        o.person.pk for o in options if o.person is not None and o.kind == "person"
-    ]
+    companies, people = acting_ids(person)
     branches = [Q(submitted_by=person), Q(applicant_person=person)]
     if companies:
-        branches.append(Q(applicant_company__in=companies))
+        branches.append(Q(applicant_company__in=sorted(companies)))
     if people:
-        branches.append(Q(applicant_person__in=people))
+        branches.append(Q(applicant_person__in=sorted(people)))
     return branches
 
 

@@ -216,6 +216,12 @@ def test_relative_acts_only_after_the_principal_confirms(api: Api) -> None:
     assert li.post(f"/grants/{grant_id}/confirm").status_code == 200
     keys = [a["key"] for a in wang.get("/me").json()["acting"]]
     assert keys == ["self", f"person:{Person.objects.get(name='李秀英').pk}"]
+    # the one-query form that case lists use says the same
+    from tongban.accounts.selectors import acting_ids
+
+    principal = Person.objects.get(name="李秀英")
+    assert acting_ids(Person.objects.get(name="王芳")) == (set(), {principal.pk})
+    assert acting_ids(principal) == (set(), set())
 
 
 def test_guardian_acts_for_a_child_under_fourteen(api: Api) -> None:

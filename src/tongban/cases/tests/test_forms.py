@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from tongban.cases.forms import form_values, html_pattern, schema_form
-from tongban.cases.tests.conftest import CHAN, REP_CHANGE, World
+from tongban.cases.tests.conftest import CHAN, FORM, REP_CHANGE, World
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -300,7 +300,9 @@ def test_the_services_refusals_are_shown_under_their_fields(world: World) -> Non
     assert response.status_code == 200
     page = response.content.decode()
     assert "申请表有 1 处需要修改。" in page
-    assert _field_error(page, "headcount").startswith("填写的内容不符合要求：")
+    assert (
+        _field_error(page, "headcount") == "必须是 5 的整数倍。"
+    )  # not jsonschema's English
     assert 'name="headcount" value="7"' in page
     assert "/static/web/form-check.js" in page
 
@@ -331,3 +333,24 @@ def test_the_apply_page_puts_a_services_field_refusal_under_the_field(
     assert _field_error(page, "seats") == "名额已满。"
     # What no field on the page is about stays in the message on top.
     assert "申请表有 2 处需要修改。 另一处的问题。" in page
+
+
+def test_the_service_speaks_the_applicants_language(world: World) -> None:
+    """`invalid_form` messages from the server say what the form on the page says, in
+    Chinese or English — never jsonschema's own English."""
+    bad = {**FORM, "appointment_date": "2026-02-30", "passport_number": ""}
+    chinese = world.handler.post(
+        "/cases", {"service_code": REP_CHANGE, "form": bad, "submit": True}
+    )
+    assert chinese.status_code == 422
+    fields = chinese.json()["fields"]
+    assert fields["appointment_date"] == "请按“年-月-日”填写有效的日期。"
+    english = world.handler.client.post(
+        "/api/v1/cases",
+        {"service_code": REP_CHANGE, "form": bad, "submit": True},
+        content_type="application/json",
+        headers={**world.handler._headers(), "Accept-Language": "en"},
+    )
+    assert english.json()["fields"]["appointment_date"] == (
+        "Enter a valid date as year-month-day."
+    )

@@ -24,9 +24,20 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("TONGBAN_WEB_WORKERS") or 2),
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("TONGBAN_WEB_THREADS") or 4),
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        **options: Any,
     ) -> None:
         port_record("web", port, host=host)
         self.stdout.write(f"tongban serving on http://{host}:{port}/")
@@ -41,7 +52,7 @@ class Command(BaseCommand):
             "--workers",
             str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--access-logfile",
             "-",
             "--graceful-timeout",
