@@ -263,17 +263,20 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         english = (get_language() or "").startswith("en")
         hint = (english and schema.get("description_en")) or schema.get("description")
         return _("格式不正确：%(hint)s") % {"hint": hint} if hint else _("格式不正确。")
-    messages = {
-        "maxLength": _("不能超过 %(n)s 个字。"),
-        "minLength": _("至少填写 %(n)s 个字。"),
-        "minimum": _("不能小于 %(n)s。"),
-        "maximum": _("不能大于 %(n)s。"),
-        "exclusiveMinimum": _("必须大于 %(n)s。"),
-        "exclusiveMaximum": _("必须小于 %(n)s。"),
-        "multipleOf": _("必须是 %(n)s 的整数倍。"),
-    }
-    if kind in messages:
-        return messages[kind] % {"n": limit}
+    if kind == "maxLength":
+        return _("不能超过 %(n)d 个字。") % {"n": limit}
+    if kind == "minLength":
+        return _("至少填写 %(n)d 个字。") % {"n": limit}
+    if kind == "minimum":
+        return _("不能小于 %(limit_value)s。") % {"limit_value": limit}
+    if kind == "maximum":
+        return _("不能大于 %(limit_value)s。") % {"limit_value": limit}
+    if kind == "exclusiveMinimum":
+        return _("必须大于 %(limit)s。") % {"limit": limit}
+    if kind == "exclusiveMaximum":
+        return _("必须小于 %(limit)s。") % {"limit": limit}
+    if kind == "multipleOf":
+        return _("必须是 %(limit)s 的整数倍。") % {"limit": limit}
     return _("填写的内容不符合要求。")
 
 
