@@ -104,7 +104,7 @@ def bench_deadlines() -> list[str]:
         f"| 100,000 calendar-day limits (rest-day roll-forward) | {natural:.3f} s | {natural * 10:.2f} µs | — |",
         f"| baseline: day-by-day loop, scaled to 100,000 | {naive:.3f} s | {naive * 10:.2f} µs | 1× |",
         f"| build a region's calendar snapshot (23 years, from the database) | {build * 1000:.1f} ms | — | — |",
-        f"| `calendar_get` when nothing changed (two revision queries) | {ask * 1e6:.0f} µs | — | — |",
+        f"| `calendar_get` when nothing changed (one revision query) | {ask * 1e6:.0f} µs | — | — |",
         "",
     ]
 
