@@ -243,12 +243,17 @@ def materials_missing(case: Case) -> dict[str, str]:
 
 
 def orphan_files_sweep(*, older_than_seconds: int = 3600) -> int:
-    """Delete stored case files that no material row names (a crash between the two)."""
+    """Delete stored case files that no material row names (a crash between the two).
+
+    Only through the storage API, so it works alike on the local disk and in a bucket,
+    where "folders" are key prefixes."""
     import time
 
     try:
         folders, _files = default_storage.listdir("cases")
-    except FileNotFoundError:
+    except (
+        FileNotFoundError
+    ):  # a local disk with no folder yet (a bucket lists nothing)
         return 0
     known = set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
     removed = 0

@@ -4,7 +4,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from tongban.conf.env import database_from_url, env_bool, env_int, env_list, env_str
+from tongban.conf.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    file_storage_from_env,
+)
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = SOURCE_DIR.parent.parent
@@ -137,11 +144,10 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+# Uploaded files: in the data folder's media/, or with TONGBAN_S3_BUCKET in a private bucket
+# of S3-compatible object storage (TONGBAN_S3_*; see conf/env.py). The code is the same.
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "media")},
-    },
+    "default": file_storage_from_env(data_dir=DATA_DIR),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -72,3 +72,40 @@ def database_from_url(url: str, *, data_dir: Path) -> dict[str, Any]:
             "CONN_HEALTH_CHECKS": True,
         }
     raise ValueError(f"unsupported database URL scheme: {parsed.scheme!r}")
+
+
+def file_storage_from_env(*, data_dir: Path) -> dict[str, Any]:
+    """STORAGES['default'], where uploaded files (case materials) live.
+
+    On local disk in the data folder, unless `TONGBAN_S3_BUCKET` names a bucket of
+    S3-compatible object storage. Materials hold personal data: the bucket stays private
+    (no ACL is ever set on an object) and files reach people only through the app, after
+    its permission check; a signed URL, if one is ever made, lives a minute.
+    """
+    bucket = env_str("TONGBAN_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(data_dir / "media")},
+        }
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Unset: AWS itself. Unset keys: boto3's own chain (AWS_* variables, instance role).
+        "endpoint_url": env_str("TONGBAN_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("TONGBAN_S3_REGION", "us-east-1"),
+        "access_key": env_str("TONGBAN_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("TONGBAN_S3_SECRET_ACCESS_KEY", "") or None,
+        # "path" for servers without a name per bucket (MinIO); else the SDK decides.
+        "addressing_style": env_str("TONGBAN_S3_ADDRESSING_STYLE", "") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a second file of the same name gets a suffix
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # A material read for a download spills to a temporary file past 5 MB.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    encryption = env_str("TONGBAN_S3_SERVER_SIDE_ENCRYPTION", "")
+    if encryption:  # "AES256" or "aws:kms"; off by default, as not every server has it
+        options["object_parameters"] = {"ServerSideEncryption": encryption}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
