@@ -206,8 +206,7 @@ def _tell(case: Case, action: str, extra: dict[str, Any] | None = None) -> None:
     if event not in TEMPLATES:
         return
     context = {**_context(case), **(extra or {})}
-    for person in _concerned(case):
-        notify(person=person, event=event, context=context, case=case)
+    notify(people=_concerned(case), event=event, context=context, case=case)
 
 
 def _department_staff(department_id: int, role: str) -> list[User]:

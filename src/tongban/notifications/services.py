@@ -47,14 +47,6 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
 
 
-def _channels_off(person: Person) -> set[str]:
-    return set(
-        Preference.objects.filter(person=person, enabled=False).values_list(
-            "channel", flat=True
-        )
-    )
-
-
 def preference_set(*, person: Person, channel: str, enabled: bool) -> None:
     Preference.objects.update_or_create(
         person=person, channel=channel, defaults={"enabled": enabled}
@@ -62,35 +54,66 @@ def preference_set(*, person: Person, channel: str, enabled: bool) -> None:
 
 
 def notify(
-    *, person: Person, event: str, context: dict[str, Any], case: Case | None = None
-) -> Notification:
+    *,
+    people: "Iterable[Person]",
+    event: str,
+    context: dict[str, Any],
+    case: Case | None = None,
+) -> list[Notification]:
+    """Tell people of an event: one inbox message each, and SMS / email as each allows.
+
+    Written in bulk (a step tells its filer and the person or company it is for), so a
+    step costs three statements however many people hear of it.
+    """
+    recipients = list({p.pk: p for p in people}.values())
+    if not recipients:
+        return []
     title_template, text_template = TEMPLATES[event]
     title, text = str(title_template) % context, str(text_template) % context
     now = clock.now()
-    notification = Notification.objects.create(
-        recipient=person, event=event, title=title, body=text, case=case, created_at=now
-    )
-    addresses = []
-    off = _channels_off(person)
-    if person.phone_encrypted and Channel.SMS not in off:
-        addresses.append((Channel.SMS, person.phone))
-    if person.email and person.email_confirmed_at and Channel.EMAIL not in off:
-        addresses.append((Channel.EMAIL, person.email))
-    ids = []
-    for channel, address in addresses:
-        message = OutboxMessage.objects.create(
-            notification=notification,
-            channel=channel,
-            to_encrypted=protect.encrypt(address, context="outbox.to"),
-            subject=title,
-            body=f"【通办】{text}" if channel == Channel.SMS else text,
-            next_attempt_at=now,
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=person,
+            event=event,
+            title=title,
+            body=text,
+            case=case,
             created_at=now,
         )
-        ids.append(message.pk)
-    if ids:
+        for person in recipients
+    )
+    off = set(
+        Preference.objects.filter(
+            person__in=[p.pk for p in recipients], enabled=False
+        ).values_list("person_id", "channel")
+    )
+    messages = []
+    for person, notification in zip(recipients, notifications, strict=True):
+        addresses = []
+        if person.phone_encrypted and (person.pk, Channel.SMS) not in off:
+            addresses.append((Channel.SMS, person.phone))
+        if (
+            person.email
+            and person.email_confirmed_at
+            and (person.pk, Channel.EMAIL) not in off
+        ):
+            addresses.append((Channel.EMAIL, person.email))
+        messages += [
+            OutboxMessage(
+                notification=notification,
+                channel=channel,
+                to_encrypted=protect.encrypt(address, context="outbox.to"),
+                subject=title,
+                body=f"【通办】{text}" if channel == Channel.SMS else text,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for channel, address in addresses
+        ]
+    if messages:
+        ids = [m.pk for m in OutboxMessage.objects.bulk_create(messages)]
         transaction.on_commit(lambda: _enqueue(ids))
-    return notification
+    return notifications
 
 
 def notify_staff(
@@ -135,13 +158,13 @@ def notify_staff(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from tongban.notifications.tasks import send_outbox_message
+    """One background task for the messages of one step."""
+    from tongban.notifications.tasks import send_outbox_messages
 
-    for message_id in ids:
-        try:
-            send_outbox_message.enqueue(message_id)
-        except Exception:  # noqa: BLE001 — the scheduler will send it anyway
-            logger.exception("could not enqueue outbox message %s", message_id)
+    try:
+        send_outbox_messages.enqueue(ids)
+    except Exception:  # noqa: BLE001 — the scheduler will send them anyway
+        logger.exception("could not enqueue outbox messages %s", ids)
 
 
 def outbox_send(message_id: int) -> bool:
