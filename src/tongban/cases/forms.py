@@ -99,14 +99,72 @@ def _is_date(value: str) -> bool:
     return True
 
 
+def _in_language(prop: dict[str, Any], key: str) -> Any:
+    """A property's `key` (title, description, enum) in the page's language."""
+    english = (get_language() or "").startswith("en")
+    return (english and prop.get(f"{key}_en")) or prop.get(key)
+
+
+def rule_message(
+    rule: str, limit: Any = None, prop: dict[str, Any] | None = None
+) -> str:
+    """The words for a failed rule of the form's JSON Schema (`rule` is its keyword,
+    `limit` its value, `prop` the property), in the page's language — one wording for the
+    browser, the Django form and the service's own check."""
+    if rule == "required":
+        return gettext("请填写此项。")
+    if rule == "const":
+        return (
+            gettext("请勾选此项。")
+            if limit is True
+            else gettext("填写的内容不符合要求。")
+        )
+    if rule == "enum":
+        return gettext("请从列表中选择。")
+    if rule == "type":
+        if limit == "integer":
+            return gettext("请填写整数。")
+        if limit == "number":
+            return gettext("请填写数字。")
+        return gettext("填写的内容类型不对。")
+    if rule == "format":
+        if limit == "date":
+            return gettext("请按“年-月-日”填写有效的日期。")
+        if limit == "email":
+            return gettext("请输入有效的电子邮箱地址。")
+        return gettext("格式不正确。")
+    if rule == "pattern":
+        hint = _in_language(prop or {}, "description")
+        return (
+            gettext("格式不正确：%(hint)s") % {"hint": hint}
+            if hint
+            else gettext("格式不正确。")
+        )
+    worded = {
+        "maxLength": lambda: gettext("不能超过 %(n)d 个字。") % {"n": limit},
+        "minLength": lambda: gettext("至少填写 %(n)d 个字。") % {"n": limit},
+        "minimum": lambda: (
+            gettext("不能小于 %(limit_value)s。") % {"limit_value": limit}
+        ),
+        "maximum": lambda: (
+            gettext("不能大于 %(limit_value)s。") % {"limit_value": limit}
+        ),
+        "exclusiveMinimum": lambda: gettext("必须大于 %(limit)s。") % {"limit": limit},
+        "exclusiveMaximum": lambda: gettext("必须小于 %(limit)s。") % {"limit": limit},
+        "multipleOf": lambda: gettext("必须是 %(limit)s 的整数倍。") % {"limit": limit},
+    }
+    if rule in worded:
+        return worded[rule]()
+    return gettext("填写的内容不符合要求。")
+
+
 def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
     """One property as a form field: label, help and choices in the page's language; the
     schema's constraints as attributes and validators; each refusal's message both as
     Django's error message and as a `data-msg-*` attribute for the browser."""
-    english = (get_language() or "").startswith("en")
 
     def text(key: str) -> Any:
-        return (english and prop.get(f"{key}_en")) or prop.get(key)
+        return _in_language(prop, key)
 
     kind = prop.get("type", "string")
     common: dict[str, Any] = {
@@ -114,7 +172,7 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
         "help_text": text("description") or "",
         "required": required,
     }
-    errors = {"required": gettext("请填写此项。")}  # Django's error_messages
+    errors = {"required": rule_message("required")}  # Django's error_messages
     browser = dict(errors)  # data-msg-<validity>, read by web/form-check.js
     attrs: dict[str, Any] = {"class": "form-control"}
     field: forms.Field
@@ -125,7 +183,7 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
         if not isinstance(labels, list) or len(labels) != len(values):
             labels = values
         by_text = {str(value): value for value in values}
-        errors["invalid_choice"] = gettext("请从列表中选择。")
+        errors["invalid_choice"] = rule_message("enum")
         field = forms.TypedChoiceField(
             choices=[("", gettext("请选择"))]
             + [(str(v), str(shown)) for v, shown in zip(values, labels, strict=True)],
@@ -136,7 +194,7 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
     elif kind == "boolean":
         # Unticked is an answer too (false), unless it is a declaration (`const: true`).
         declaration = prop.get("const") is True
-        errors = {"required": gettext("请勾选此项。")} if declaration else {}
+        errors = {"required": rule_message("const", True)} if declaration else {}
         browser = dict(errors)
         field = forms.BooleanField(
             widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
@@ -145,29 +203,27 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
     elif kind in ("integer", "number"):
         is_integer = kind == "integer"
         low, high = prop.get("minimum"), prop.get("maximum")
-        errors["invalid"] = browser["type"] = browser["step"] = (
-            gettext("请填写整数。") if is_integer else gettext("请填写数字。")
+        errors["invalid"] = browser["type"] = browser["step"] = rule_message(
+            "type", kind
         )
         if not is_integer:
             del browser["step"]
         if low is not None:
-            errors["min_value"] = gettext("不能小于 %(limit_value)s。")
-            browser["min"] = errors["min_value"] % {"limit_value": low}
+            errors["min_value"] = browser["min"] = rule_message("minimum", low)
         if high is not None:
-            errors["max_value"] = gettext("不能大于 %(limit_value)s。")
-            browser["max"] = errors["max_value"] % {"limit_value": high}
+            errors["max_value"] = browser["max"] = rule_message("maximum", high)
         # HTML has no exclusive bounds: the browser refuses what is beyond the bound, the
         # form refuses the bound itself too.
         beyond: list[Callable[[Any], None]] = []
         above, below = prop.get("exclusiveMinimum"), prop.get("exclusiveMaximum")
         if above is not None:
-            message = gettext("必须大于 %(limit)s。") % {"limit": above}
+            message = rule_message("exclusiveMinimum", above)
             beyond.append(_refuse_unless(lambda v: v > above, message, "above"))
             if low is None:
                 attrs["min"] = math.floor(above) + 1 if is_integer else above
                 browser["min"] = message
         if below is not None:
-            message = gettext("必须小于 %(limit)s。") % {"limit": below}
+            message = rule_message("exclusiveMaximum", below)
             beyond.append(_refuse_unless(lambda v: v < below, message, "below"))
             if high is None:
                 attrs["max"] = math.ceil(below) - 1 if is_integer else below
@@ -187,22 +243,17 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
         widget: forms.Widget
         field_class: type[forms.CharField] = forms.CharField
         if prop.get("format") == "email":
-            errors["invalid"] = browser["type"] = gettext("请输入有效的电子邮箱地址。")
+            errors["invalid"] = browser["type"] = rule_message("format", "email")
             field_class = forms.EmailField
             widget = forms.EmailInput(attrs={**attrs, "inputmode": "email"})
         elif prop.get("format") == "date":
-            browser["type"] = gettext("请按“年-月-日”填写有效的日期。")
+            browser["type"] = rule_message("format", "date")
             validators.append(_refuse_unless(_is_date, browser["type"], "date"))
             widget = forms.DateInput(attrs={**attrs, "type": "date"})
         else:
             widget = forms.TextInput(attrs=attrs)
         if "pattern" in prop:
-            hint = common["help_text"]
-            browser["pattern"] = (
-                gettext("格式不正确：%(hint)s") % {"hint": hint}
-                if hint
-                else gettext("格式不正确。")
-            )
+            browser["pattern"] = rule_message("pattern", prop=prop)
             try:
                 pattern = re.compile(prop["pattern"])
             except re.error:  # ECMA-262 only (`\p{L}`): the service still checks it
@@ -219,13 +270,13 @@ def _field(name: str, prop: dict[str, Any], *, required: bool) -> forms.Field:
             if DIGITS_ONLY.fullmatch(prop["pattern"]):
                 widget.attrs["inputmode"] = "numeric"
         if "maxLength" in prop:
-            errors["max_length"] = browser["maxlength"] = gettext(
-                "不能超过 %(n)d 个字。"
-            ) % {"n": prop["maxLength"]}
+            errors["max_length"] = browser["maxlength"] = rule_message(
+                "maxLength", prop["maxLength"]
+            )
         if "minLength" in prop:
-            errors["min_length"] = browser["minlength"] = gettext(
-                "至少填写 %(n)d 个字。"
-            ) % {"n": prop["minLength"]}
+            errors["min_length"] = browser["minlength"] = rule_message(
+                "minLength", prop["minLength"]
+            )
         field = field_class(
             max_length=prop.get("maxLength"),
             min_length=prop.get("minLength"),

@@ -11,7 +11,6 @@ from typing import Any
 import jsonschema
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Level
@@ -21,6 +20,7 @@ from tongban.accounts.services import level_require
 from tongban.audit.services import audit_record
 from tongban.cases import constants as c
 from tongban.cases.constants import Action, ClosingType, DocumentKind, Status
+from tongban.cases.forms import rule_message
 from tongban.cases.machine import TRANSITIONS, role_for
 from tongban.cases.materials import materials_fetch, materials_missing
 from tongban.cases.models import (
@@ -234,51 +234,6 @@ def _claimer(case: Case) -> list[User]:
 # --- applying ----------------------------------------------------------------------------
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    """What a failed JSON Schema rule means, in the applicant's language (the same words
-    the form on the page uses), not jsonschema's English."""
-    limit = error.validator_value
-    kind = str(error.validator)
-    if kind == "required":
-        return _("请填写此项。")
-    if kind == "const":
-        return _("请勾选此项。") if limit is True else _("填写的内容不符合要求。")
-    if kind == "enum":
-        return _("请从列表中选择。")
-    if kind == "type":
-        if limit == "integer":
-            return _("请填写整数。")
-        if limit == "number":
-            return _("请填写数字。")
-        return _("填写的内容类型不对。")
-    if kind == "format":
-        if limit == "date":
-            return _("请按“年-月-日”填写有效的日期。")
-        if limit == "email":
-            return _("请输入有效的电子邮箱地址。")
-        return _("格式不正确。")
-    if kind == "pattern":
-        schema = error.schema if isinstance(error.schema, dict) else {}
-        english = (get_language() or "").startswith("en")
-        hint = (english and schema.get("description_en")) or schema.get("description")
-        return _("格式不正确：%(hint)s") % {"hint": hint} if hint else _("格式不正确。")
-    if kind == "maxLength":
-        return _("不能超过 %(n)d 个字。") % {"n": limit}
-    if kind == "minLength":
-        return _("至少填写 %(n)d 个字。") % {"n": limit}
-    if kind == "minimum":
-        return _("不能小于 %(limit_value)s。") % {"limit_value": limit}
-    if kind == "maximum":
-        return _("不能大于 %(limit_value)s。") % {"limit_value": limit}
-    if kind == "exclusiveMinimum":
-        return _("必须大于 %(limit)s。") % {"limit": limit}
-    if kind == "exclusiveMaximum":
-        return _("必须小于 %(limit)s。") % {"limit": limit}
-    if kind == "multipleOf":
-        return _("必须是 %(limit)s 的整数倍。") % {"limit": limit}
-    return _("填写的内容不符合要求。")
-
-
 def _form_check(case: Case, form: dict[str, Any]) -> None:
     """The item's form (a JSON Schema in the catalogue), checked on the server."""
     schema = case.version.content.get("form")
@@ -295,7 +250,9 @@ def _form_check(case: Case, form: dict[str, Any]) -> None:
                 str(error.message).split("'")[1] if "'" in str(error.message) else ""
             )
             path = ".".join(filter(None, [path, missing]))
-        fields.setdefault(path or "form", _schema_message(error))
+        prop = error.schema if isinstance(error.schema, dict) else {}
+        message = rule_message(str(error.validator), error.validator_value, prop)
+        fields.setdefault(path or "form", message)
     if fields:
         raise InvalidInput(
             "invalid_form",
