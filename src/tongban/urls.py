@@ -17,9 +17,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 if getattr(settings, "TONGBAN_BENCH", False):
-    from tongban.ops.bench import bare_insert
+    from tongban.ops.bench import bare_insert, upload_floor
 
     urlpatterns.append(path("bench/bare-insert", bare_insert))
+    urlpatterns.append(path("bench/upload-floor", upload_floor))
 
 urlpatterns += i18n_patterns(
     path("", include("tongban.web.urls")),

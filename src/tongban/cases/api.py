@@ -17,7 +17,7 @@ from tongban.accounts.api import staff_required as _staff
 from tongban.cases import selectors, services
 from tongban.cases.constants import Action
 from tongban.cases.constants import Status as CaseStatus
-from tongban.cases.models import Case
+from tongban.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial
 from tongban.cases.views import document_response
 from tongban.core.errors import Forbidden, TooManyAttempts
 
@@ -134,7 +134,9 @@ class ProgressOut(Schema):
     steps: list[EventOut]
 
 
-def _events(case: Case) -> list[dict[str, Any]]:
+def _events(
+    case: Case, events: Iterable[CaseEvent] | None = None
+) -> list[dict[str, Any]]:
     return [
         {
             "at": e.at,
@@ -146,11 +148,23 @@ def _events(case: Case) -> list[dict[str, Any]]:
             "to_status": e.to_status,
             "data": e.data,
         }
-        for e in selectors.case_timeline(case)
+        for e in (selectors.case_timeline(case) if events is None else events)
     ]
 
 
-def _out(case: Case) -> dict[str, Any]:
+def _out(
+    case: Case,
+    *,
+    materials: Iterable[CaseMaterial] | None = None,
+    documents: Iterable[CaseDocument] | None = None,
+    events: Iterable[CaseEvent] | None = None,
+) -> dict[str, Any]:
+    """The case as its applicant or staff see it; a request that has just written the
+    case's rows passes them, so they are not read back."""
+    if materials is None:
+        materials = case.materials.filter(replaced_at__isnull=True).order_by("position")
+    if documents is None:
+        documents = case.documents.order_by("issued_at", "pk")
     return {
         "number": case.number,
         "version": case.row_version,
@@ -172,12 +186,7 @@ def _out(case: Case) -> dict[str, Any]:
         "closing_type": case.closing_type,
         "delivered": case.delivered_at is not None,
         "form": case.form_data,
-        "materials": [
-            _material(m)
-            for m in case.materials.filter(replaced_at__isnull=True).order_by(
-                "position"
-            )
-        ],
+        "materials": [_material(m) for m in materials],
         "documents": [
             {
                 "kind": d.kind,
@@ -186,9 +195,9 @@ def _out(case: Case) -> dict[str, Any]:
                 "issued_at": d.issued_at,
                 "content": d.content,
             }
-            for d in case.documents.order_by("issued_at", "pk")
+            for d in documents
         ],
-        "timeline": _events(case),
+        "timeline": _events(case, events),
     }
 
 
@@ -271,7 +280,7 @@ def case_submission(request: HttpRequest) -> Status:
     for name, upload in request.FILES.items():
         if name.startswith("material_") and name[9:].isdigit():
             files[int(name[9:])] = upload
-    case = services.case_apply_with_materials(
+    applied = services.case_apply_with_materials(
         person=_person(request),
         service_code=request.POST.get("service_code", ""),
         acting_for=request.headers.get("X-Acting-For", "self"),
@@ -279,7 +288,15 @@ def case_submission(request: HttpRequest) -> Status:
         files=files,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    return Status(201, _out(case))
+    return Status(
+        201,
+        _out(
+            applied.case,
+            materials=applied.materials,
+            documents=applied.documents,
+            events=applied.events,
+        ),
+    )
 
 
 @router.get("/cases", response=list[CaseRowOut], auth=bearer)

@@ -94,16 +94,15 @@ def _material_checked(
     return materials[position], data, content_type
 
 
-def _material_stored(
+def _material_written(
     case: Case,
     person: Person,
-    position: int,
-    upload: UploadedFile,
+    checked: "Checked",
     written: list[str],
 ) -> CaseMaterial:
-    """Check and store one file; the row is built, not saved. The path goes to `written`
+    """Store one checked file; the row is built, not saved. The path goes to `written`
     at once, so the caller can delete the file if its row is never saved."""
-    material, data, content_type = _material_checked(case, person, position, upload)
+    position, upload_name, material, data, content_type = checked
     digest = hashlib.sha256(data).hexdigest()
     path = default_storage.save(
         f"cases/{case.pk}/{position:02d}-{digest[:16]}{ALLOWED_TYPES[content_type]}",
@@ -116,7 +115,7 @@ def _material_stored(
         name=str(material.get("name", "")),
         source=str(material.get("source", MaterialSource.APPLICANT)),
         file=path,
-        original_name=(upload.name or "")[:200],
+        original_name=upload_name[:200],
         content_type=content_type,
         size=len(data),
         sha256=digest,
@@ -125,13 +124,29 @@ def _material_stored(
     )
 
 
+# (position, original file name, the catalogue's material, bytes, content type)
+Checked = tuple[int, str, dict[str, Any], bytes, str]
+
+
+def materials_checked(
+    case: Case, person: Person, files: dict[int, UploadedFile]
+) -> list[Checked]:
+    """Check every file of a request before any is stored (a refusal writes nothing)."""
+    checked = []
+    for position, upload in sorted(files.items()):
+        material, data, content_type = _material_checked(case, person, position, upload)
+        checked.append((position, upload.name or "", material, data, content_type))
+    return checked
+
+
 def material_upload(
     *, case: Case, person: Person, position: int, upload: UploadedFile
 ) -> CaseMaterial:
     """Store one file for a material, replacing (and keeping) the one before."""
     written: list[str] = []
     try:
-        row = _material_stored(case, person, position, upload, written)
+        (checked,) = materials_checked(case, person, {position: upload})
+        row = _material_written(case, person, checked, written)
         with transaction.atomic():
             CaseMaterial.objects.filter(
                 case=case, position=position, replaced_at__isnull=True
@@ -144,19 +159,16 @@ def material_upload(
         raise
 
 
-def materials_upload_new(
-    *, case: Case, person: Person, files: dict[int, UploadedFile], written: list[str]
+def materials_written(
+    *, case: Case, person: Person, checked: list[Checked], written: list[str]
 ) -> list[CaseMaterial]:
-    """Store the files of a case made in this same request (nothing to replace yet).
+    """Store the checked files of a case made in this same request (nothing to replace
+    yet); the rows are built, not saved.
 
     Every stored path is appended to `written` as soon as it exists, so the caller can
     delete them if the request fails later on.
     """
-    rows = [
-        _material_stored(case, person, position, upload, written)
-        for position, upload in sorted(files.items())
-    ]
-    return CaseMaterial.objects.bulk_create(rows)
+    return [_material_written(case, person, one, written) for one in checked]
 
 
 def _holder(case: Case, registry: str) -> str:
@@ -167,23 +179,28 @@ def _holder(case: Case, registry: str) -> str:
 
 
 def materials_fetch(case: Case) -> int:
-    """Fetch what the government already holds; an unreachable registry is not an error —
-    the material stays open for the applicant to upload. Each registry is asked once."""
-    have: set[int] | None = None
+    """Fetch what the government already holds for a saved case and store it."""
+    have = set(
+        case.materials.filter(replaced_at__isnull=True).values_list(
+            "position", flat=True
+        )
+    )
+    rows = materials_fetched(case, have=have)
+    CaseMaterial.objects.bulk_create(rows)
+    return len(rows)
+
+
+def materials_fetched(case: Case, *, have: set[int]) -> list[CaseMaterial]:
+    """What the government already holds, as rows built but not saved (so the registries
+    can be asked before a transaction begins); positions in `have` are not asked for. An
+    unreachable registry is not an error — the material stays open for the applicant to
+    upload. Each registry is asked once."""
     answers: dict[tuple[str, str], list[dict[str, Any]]] = {}
     rows = []
     for position, material in enumerate(_catalogue_materials(case)):
         source = str(material.get("source"))
         registry = REGISTRY_OF.get(source)
-        if registry is None:
-            continue
-        if have is None:
-            have = set(
-                case.materials.filter(replaced_at__isnull=True).values_list(
-                    "position", flat=True
-                )
-            )
-        if position in have:
+        if registry is None or position in have:
             continue
         if (registry, source) not in answers:
             try:
@@ -218,17 +235,18 @@ def materials_fetch(case: Case) -> int:
                 added_at=clock.now(),
             )
         )
-    CaseMaterial.objects.bulk_create(rows)
-    return len(rows)
+    return rows
 
 
-def materials_missing(case: Case) -> dict[str, str]:
-    """Required materials with nothing supplied, that may not come later or by commitment."""
-    have = set(
-        case.materials.filter(replaced_at__isnull=True).values_list(
-            "position", flat=True
+def materials_missing(case: Case, *, have: set[int] | None = None) -> dict[str, str]:
+    """Required materials with nothing supplied, that may not come later or by commitment
+    (`have`: the positions supplied, when the caller knows them without asking)."""
+    if have is None:
+        have = set(
+            case.materials.filter(replaced_at__isnull=True).values_list(
+                "position", flat=True
+            )
         )
-    )
     commitment = case.approval_mode == "commitment"
     missing = {}
     for position, material in enumerate(_catalogue_materials(case)):

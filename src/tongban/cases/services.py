@@ -6,7 +6,7 @@ they saw (`expected_version`); if someone else acted first the action is a 409 `
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema
 from django.contrib.auth.models import User
@@ -277,26 +277,16 @@ def _principal_fields(principal: Principal) -> dict[str, Any]:
     return {"applicant_person": principal.person, "applicant_company": None}
 
 
-def case_create(
+def _case_new(
     *,
     person: Person,
     service_code: str,
-    acting_for: str = "self",
-    form: dict[str, Any] | None = None,
-    channel: str = "web",
-    submit: bool = False,
-    idempotency_key: str = "",
+    acting_for: str,
+    form: dict[str, Any] | None,
+    channel: str,
+    idempotency_key: str,
 ) -> Case:
-    """A draft, or (with `submit`) an application received at once with its number.
-
-    A retried submission with the same `idempotency_key` answers the case it made before.
-    """
-    if idempotency_key:
-        earlier = Case.objects.filter(
-            submitted_by=person, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return earlier
+    """A case built, not saved: the item in force, whom it is for, the level it needs."""
     item = (
         ServiceItem.objects.select_related("current", "department")
         .filter(code=service_code, is_retired=False)
@@ -309,7 +299,7 @@ def case_create(
         person, int(item.current.content.get("min_assurance_level", Level.L1))
     )
     now = clock.now()
-    case = Case(
+    return Case(
         item=item,
         version=item.current,
         department=item.department,
@@ -324,56 +314,127 @@ def case_create(
         updated_at=now,
         **_principal_fields(principal),
     )
+
+
+def _earlier(person: Person, idempotency_key: str) -> Case | None:
+    """The case an earlier request with this `Idempotency-Key` made, if any."""
+    if not idempotency_key:
+        return None
+    return Case.objects.filter(
+        submitted_by=person, idempotency_key=idempotency_key[:64]
+    ).first()
+
+
+def case_create(
+    *,
+    person: Person,
+    service_code: str,
+    acting_for: str = "self",
+    form: dict[str, Any] | None = None,
+    channel: str = "web",
+    submit: bool = False,
+    idempotency_key: str = "",
+) -> Case:
+    """A draft, or (with `submit`) an application received at once with its number.
+
+    A retried submission with the same `idempotency_key` answers the case it made before.
+    """
+    earlier = _earlier(person, idempotency_key)
+    if earlier is not None:
+        return earlier
     if submit:
-        _form_check(case, case.form_data)
+        return _apply(
+            person=person,
+            service_code=service_code,
+            acting_for=acting_for,
+            form=form or {},
+            files={},
+            channel=channel,
+            idempotency_key=idempotency_key,
+        ).case
+    case = _case_new(
+        person=person,
+        service_code=service_code,
+        acting_for=acting_for,
+        form=form,
+        channel=channel,
+        idempotency_key=idempotency_key,
+    )
     try:
         with transaction.atomic():
             case.number = _draft_number(person)
             case.save()
             _record(case, "draft", actor=person.user, before="")
             materials_fetch(case)
-            if submit:
-                _materials_check(case)
-                _submit(case, person.user)
     except IntegrityError:
-        if idempotency_key:
-            earlier = Case.objects.filter(
-                submitted_by=person, idempotency_key=idempotency_key
-            ).first()
-            if earlier is not None:
-                return earlier
+        earlier = _earlier(person, idempotency_key)
+        if earlier is not None:
+            return earlier
         raise
     return case
 
 
 def _submit(
-    case: Case, actor: User | None, *, audit_action: str = "case.submit"
-) -> None:
-    """Receive a case: its number, the receipt, the event, the audit row, the messages."""
+    case: Case,
+    actor: User | None,
+    *,
+    audit_action: str = "case.submit",
+    materials: Callable[[Case], list[CaseMaterial]] | None = None,
+) -> tuple[CaseDocument, list[CaseEvent]]:
+    """Receive a case: its number, the receipt, the event, the audit row, the messages.
+
+    A case not yet saved (applied in one request) is written once, already received, with
+    its draft and submit events together; `materials` then builds its material rows once
+    it has its id. Answers the events written.
+    """
     before = case.status
     today = clock.today()
     case.number = _case_number(case, today)
     case.status = Status.RECEIVED
     case.received_on = today
     deadlines_compute(case)
-    _save(case, None)
+    new = case.pk is None
+    if new:
+        case.save(force_insert=True)
+        if materials is not None:
+            CaseMaterial.objects.bulk_create(materials(case))
+    else:
+        _save(case, None)
     receipt = _issue(case, DocumentKind.RECEIPT, {"received_on": today.isoformat()})
-    _record(
-        case,
-        Action.SUBMIT,
+    now = clock.now()
+    submitted = CaseEvent(
+        case=case,
+        action=Action.SUBMIT,
+        from_status=before,
+        to_status=case.status,
+        at=now,
         actor=actor,
-        before=before,
         data={
             "document": receipt.number,
             "correction_due": _iso(case.correction_due),
             "channel": case.channel,
         },
     )
+    events = [submitted]
+    if new:
+        events.insert(
+            0,
+            CaseEvent(
+                case=case,
+                action="draft",
+                from_status="",
+                to_status=before,
+                at=now,
+                actor=actor,
+            ),
+        )
+    events = CaseEvent.objects.bulk_create(events)
     _tell(case, Action.SUBMIT)
     # Last: the audit chain's lock is held from here until the transaction commits.
     audit_record(
         action=audit_action, actor=actor, subject_type="case", subject_id=case.pk
     )
+    return receipt, events
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -396,8 +457,8 @@ def _applicant_check(case: Case, person: Person) -> None:
         raise Forbidden("not_authorised", _("只有提交申请的人可以修改、补正或撤回。"))
 
 
-def _materials_check(case: Case) -> None:
-    missing = materials_missing(case)
+def _materials_check(case: Case, *, have: set[int] | None = None) -> None:
+    missing = materials_missing(case, have=have)
     if missing:
         raise InvalidInput(
             "materials_missing",
@@ -1031,6 +1092,16 @@ def case_create_at_counter(
     return case
 
 
+class Applied(NamedTuple):
+    """A case applied for in one request, with the rows the request wrote (None when a
+    retry answered the case an earlier request made)."""
+
+    case: Case
+    materials: list[CaseMaterial] | None = None
+    documents: list[CaseDocument] | None = None
+    events: list[CaseEvent] | None = None
+
+
 def case_apply_with_materials(
     *,
     person: Person,
@@ -1039,37 +1110,97 @@ def case_apply_with_materials(
     form: dict[str, Any],
     files: dict[int, Any],
     idempotency_key: str = "",
-) -> Case:
+) -> Applied:
     """Apply in one request (the mobile channel): form, every file, submit — all or nothing.
 
-    Files written before a refusal are deleted again, so nothing is left half-saved.
+    A retry with the same `Idempotency-Key` answers the case the first request made; a key
+    already used for a draft is refused (409) rather than guessed at.
+    """
+    earlier = _earlier(person, idempotency_key)
+    if earlier is not None and earlier.status == Status.DRAFT:
+        raise Conflict(
+            "conflict",
+            _(
+                "这个 Idempotency-Key 已用于草稿 %(number)s：请提交那份草稿，或换一个新的 Key。"
+            )
+            % {"number": earlier.number},
+        )
+    if earlier is not None:
+        return Applied(earlier)
+    return _apply(
+        person=person,
+        service_code=service_code,
+        acting_for=acting_for,
+        form=form,
+        files=files,
+        channel="web",
+        idempotency_key=idempotency_key,
+    )
+
+
+def _apply(
+    *,
+    person: Person,
+    service_code: str,
+    acting_for: str,
+    form: dict[str, Any],
+    files: dict[int, Any],
+    channel: str,
+    idempotency_key: str,
+) -> Applied:
+    """Make a case received at once. Everything that can refuse the application is
+    checked before anything is written — the item, whom it is for, the level, the form,
+    every file, what is still missing — and the registries are asked before the
+    transaction begins, so no database lock waits on another system. The case is then written once, already received. Files written
+    before a failure are deleted again, so nothing is left half-saved.
     """
     from django.core.files.storage import default_storage
 
-    from tongban.cases.materials import materials_upload_new
+    from tongban.cases.materials import (
+        materials_checked,
+        materials_fetched,
+        materials_written,
+    )
 
-    if idempotency_key:
-        earlier = Case.objects.filter(
-            submitted_by=person, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None and earlier.status != Status.DRAFT:
-            return earlier
+    case = _case_new(
+        person=person,
+        service_code=service_code,
+        acting_for=acting_for,
+        form=form,
+        channel=channel,
+        idempotency_key=idempotency_key,
+    )
+    _form_check(case, case.form_data)
+    checked = materials_checked(case, person, files)
+    fetched = materials_fetched(case, have={one[0] for one in checked})
+    have = {one[0] for one in checked} | {row.position for row in fetched}
+    _materials_check(case, have=have)
     written: list[str] = []
+    rows: list[CaseMaterial] = []
+
+    def materials(saved: Case) -> list[CaseMaterial]:
+        for row in fetched:
+            row.case = saved
+        rows.extend(
+            sorted(
+                fetched
+                + materials_written(
+                    case=saved, person=person, checked=checked, written=written
+                ),
+                key=lambda row: row.position,
+            )
+        )
+        return rows
+
     try:
         with transaction.atomic():
-            case = case_create(
-                person=person,
-                service_code=service_code,
-                acting_for=acting_for,
-                form=form,
-                idempotency_key=idempotency_key,
-            )
-            materials_upload_new(case=case, person=person, files=files, written=written)
-            _form_check(case, case.form_data)
-            _materials_check(case)
-            _submit(case, person.user)
-    except BaseException:
+            receipt, events = _submit(case, person.user, materials=materials)
+    except BaseException as failure:
         for name in written:
             default_storage.delete(name)
+        if isinstance(failure, IntegrityError):
+            earlier = _earlier(person, idempotency_key)
+            if earlier is not None:
+                return Applied(earlier)
         raise
-    return case
+    return Applied(case, rows, [receipt], events)

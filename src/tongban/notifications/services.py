@@ -112,7 +112,7 @@ def notify(
         ]
     if messages:
         ids = [m.pk for m in OutboxMessage.objects.bulk_create(messages)]
-        transaction.on_commit(lambda: _enqueue(ids))
+        _enqueue_with_step(ids)
     return notifications
 
 
@@ -153,8 +153,24 @@ def notify_staff(
             )
             ids.append(message.pk)
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+        _enqueue_with_step(ids)
     return told
+
+
+def _enqueue_with_step(ids: list[int]) -> None:
+    """Queue the sending of a step's messages. With the database task queue (the default)
+    the task row is written in the step's own transaction — it exists exactly when the
+    messages do, and the step costs one commit, not two; other queues are told after
+    commit, so a worker never looks for messages not yet committed."""
+    from django_tasks_db import DatabaseBackend
+
+    from tongban.notifications.tasks import send_outbox_messages
+
+    in_database = isinstance(send_outbox_messages.get_backend(), DatabaseBackend)
+    if in_database and transaction.get_connection().in_atomic_block:
+        send_outbox_messages.enqueue(ids)
+    else:
+        transaction.on_commit(lambda: _enqueue(ids))
 
 
 def _enqueue(ids: list[int]) -> None:

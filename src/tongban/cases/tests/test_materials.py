@@ -140,3 +140,44 @@ def test_one_request_submission_is_all_or_nothing(world: World) -> None:
     again = post(good, "k-2")
     assert again.json()["number"] == first.json()["number"]
     assert Case.objects.count() == 1
+    # the answer is built from the rows the request wrote: the same as reading it back
+    read = world.handler.get(f"/cases/{first.json()['number']}").json()
+    for key in ("materials", "documents", "timeline", "status", "correction_due"):
+        assert first.json()[key] == read[key], key
+    assert [m["position"] for m in read["materials"]] == sorted(
+        m["position"] for m in read["materials"]
+    )
+    assert any(m["fetched"] for m in read["materials"])
+    assert [e["action"] for e in read["timeline"]] == ["draft", "submit"]
+    assert [d["kind"] for d in read["documents"]] == ["receipt"]
+
+
+def test_one_request_submission_refuses_a_key_used_for_a_draft(world: World) -> None:
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongban.cases.models import Case
+
+    draft = world.handler.client.post(
+        "/api/v1/cases",
+        {"service_code": REP_CHANGE, "form": FORM},
+        content_type="application/json",
+        headers={**world.handler._headers(), "Idempotency-Key": "k-draft"},
+    )
+    assert draft.status_code == 201
+    stored = set(CaseMaterial.objects.values_list("file", flat=True))
+    reused = world.handler.client.post(
+        "/api/v1/cases/submissions",
+        {
+            "service_code": REP_CHANGE,
+            "form": json.dumps(FORM),
+            "material_0": SimpleUploadedFile("scan.pdf", sample_pdf()),
+        },
+        headers={**world.handler._headers(), "Idempotency-Key": "k-draft"},
+    )
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "conflict"
+    assert draft.json()["number"] in reused.json()["message"]
+    assert Case.objects.count() == 1
+    assert set(CaseMaterial.objects.values_list("file", flat=True)) == stored
