@@ -170,6 +170,8 @@ def bench_cases_load(*, generated_cases: int = 1_000_000) -> list[str]:
         "TONGBAN_DATA_DIR": str(work),
         "TONGBAN_DEBUG": "0",
         "TONGBAN_BENCH": "1",
+        # as in production: the platform clock is never moved (no clock file to check)
+        "TONGBAN_CLOCK_ADJUSTABLE": "0",
         "TONGBAN_WEB_WORKERS": os.environ.get("BENCH_WORKERS", "2"),
         "TONGBAN_WEB_THREADS": os.environ.get("BENCH_THREADS", "4"),
         "PORT": str(port),

@@ -9,6 +9,7 @@ import datetime as dt
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pyotp
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts import constants as c
@@ -1240,6 +1241,58 @@ def api_session_close(session_id: int) -> None:
     )
 
 
+def _api_session_read(session_id: int, user_id: int) -> ApiSession | None:
+    """A live session with its user and the user's person or staff profile (with its
+    department), in one query — every API call needs them. Written as SQL (see
+    `core/rows.py`): through the ORM, compiling this join cost more than running it."""
+    from tongban.core.rows import columns, instance
+
+    s, u, p, st, d = parts = [
+        columns(ApiSession, "s"),
+        columns(User, "u"),
+        columns(Person, "p"),
+        columns(StaffProfile, "st"),
+        columns(Department, "d"),
+    ]
+
+    def table(cols: Any) -> str:
+        return f"{cols.model._meta.db_table} {cols.alias}"
+
+    def column(model: Any, name: str) -> str:
+        return str(model._meta.get_field(name).column)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(cols.select for cols in parts)} FROM {table(s)} "  # noqa: S608 — names from the models, values as parameters
+            f"JOIN {table(u)} ON u.id = s.{column(ApiSession, 'user')} "
+            f"LEFT JOIN {table(p)} ON p.{column(Person, 'user')} = u.id "
+            f"LEFT JOIN {table(st)} ON st.{column(StaffProfile, 'user')} = u.id "
+            f"LEFT JOIN {table(d)} ON d.id = st.{column(StaffProfile, 'department')} "
+            f"WHERE s.id = %s AND s.{column(ApiSession, 'user')} = %s "
+            f"AND s.{column(ApiSession, 'revoked_at')} IS NULL",
+            [session_id, user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded: list[Any] = []
+    start = 0
+    for cols in parts:
+        loaded.append(instance(cols, row, start))
+        start += len(cols)
+    session, user, person, staff, department = loaded
+    # Relations set as the ORM's select_related sets them: no later access asks again.
+    session.user = user
+    User.person.related.set_cached_value(user, person)  # type: ignore[attr-defined]
+    User.staff.related.set_cached_value(user, staff)  # type: ignore[attr-defined]
+    if person is not None:
+        person.user = user
+    if staff is not None:
+        staff.user = user
+        staff.department = department
+    return cast("ApiSession", session)
+
+
 def access_token_read(token: str) -> ApiSession | None:
     """The live session an access token belongs to, or None."""
     try:
@@ -1248,14 +1301,7 @@ def access_token_read(token: str) -> ApiSession | None:
         return None
     if int(data["x"]) <= clock.now().timestamp():
         return None
-    session = (
-        # the person or staff profile comes in the same query: every API call needs one
-        ApiSession.objects.select_related(
-            "user", "user__person", "user__staff__department"
-        )
-        .filter(pk=data["s"], user_id=data["u"], revoked_at__isnull=True)
-        .first()
-    )
+    session = _api_session_read(int(data["s"]), int(data["u"]))
     if (
         session is None
         or session.expires_at <= clock.now()

@@ -215,9 +215,6 @@ def _material(material: Any) -> dict[str, Any]:
     }
 
 
-ROW_FIELDS = ("number", "status", "item__name", "received_on", "legal_deadline")
-
-
 def _page(offset: int, limit: int) -> tuple[int, int]:
     return max(offset, 0), min(max(limit, 1), 100)
 
@@ -304,9 +301,7 @@ def cases(request: HttpRequest, offset: int = 0, limit: int = 20) -> HttpRespons
     """Newest first, a page at a time (`limit` at most 100)."""
     offset, limit = _page(offset, limit)
     return _rows(
-        selectors.case_rows_for_person(
-            _person(request), ROW_FIELDS, offset=offset, limit=limit
-        )
+        selectors.case_rows_for_person(_person(request), offset=offset, limit=limit)
     )
 
 
@@ -394,8 +389,11 @@ def queue(
     """Earliest deadline first, a page at a time (`limit` at most 100)."""
     staff = _staff(request)
     offset, limit = _page(offset, limit)
-    queue = selectors.staff_queue(staff, status=status, mine=mine)
-    return _rows(queue.values_list(*ROW_FIELDS)[offset : offset + limit])
+    return _rows(
+        selectors.queue_rows(
+            staff, status=status, mine=mine, offset=offset, limit=limit
+        )
+    )
 
 
 @router.get("/workbench/cases/{number}", response=CaseOut, auth=bearer)

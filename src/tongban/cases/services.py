@@ -320,9 +320,11 @@ def _earlier(person: Person, idempotency_key: str) -> Case | None:
     """The case an earlier request with this `Idempotency-Key` made, if any."""
     if not idempotency_key:
         return None
-    return Case.objects.filter(
+    # Almost always there is none: ask for the id alone (a cheap query), the case if any.
+    found = Case.objects.filter(
         submitted_by=person, idempotency_key=idempotency_key[:64]
-    ).first()
+    ).values_list("pk", flat=True)[:1]
+    return Case.objects.get(pk=found[0]) if found else None
 
 
 def case_create(

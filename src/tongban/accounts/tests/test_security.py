@@ -41,6 +41,48 @@ def test_access_tokens_expire_and_refresh_tokens_rotate(
     assert again.get("/me").status_code == 401
 
 
+def test_token_check_loads_what_the_orm_loads(api: Api) -> None:
+    """The token check reads session, user, person or staff profile and department by
+    hand-written SQL: every field as the ORM reads it, relations set, no second query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.accounts.models import ApiSession
+    from tongban.accounts.services import access_token_read
+
+    person_api = api.register(*ZHANG, "13812345678")
+    staff_api = api.as_(staff_token(api, "clerk-rows", "测试局", ["intake_clerk"]))
+    for caller in (person_api, staff_api):
+        with CaptureQueriesContext(connection) as queries:
+            session = access_token_read(caller.token)
+            assert session is not None
+            user = session.user
+            person, staff = getattr(user, "person", None), getattr(user, "staff", None)
+            department = staff.department if staff is not None else None
+        assert len(queries) == 1
+        expected = ApiSession.objects.select_related(
+            "user", "user__person", "user__staff__department"
+        ).get(pk=session.pk)
+        pairs = [(session, expected), (user, expected.user)]
+        if person is not None:
+            pairs.append((person, expected.user.person))
+        if staff is not None:
+            pairs += [
+                (staff, expected.user.staff),
+                (department, expected.user.staff.department),
+            ]
+        assert (person is None) != (staff is None)
+        for got, want in pairs:
+            for field in type(want)._meta.concrete_fields:
+                assert getattr(got, field.attname) == getattr(want, field.attname), (
+                    field.name
+                )
+        assert session.created_at.tzinfo is not None
+        if person is not None:
+            assert person.doc_number == expected.user.person.doc_number
+            assert person.user is user
+
+
 def test_forged_token_is_refused(api: Api) -> None:
     assert api.as_("not-a-token").get("/me").status_code == 401
 
