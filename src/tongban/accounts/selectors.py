@@ -157,12 +157,10 @@ def acting_resolve(
     if kind not in ("company", "person") or not ident.isdigit():
         raise NotFound("not_found", _("未找到。"))
     if kind == "company":
-        company = (
-            Company.objects.filter(pk=int(ident), legal_representative=person)
-            .select_related("legal_representative")
-            .first()
-        )
-        if company is not None:
+        found = Company.objects.filter(pk=int(ident), legal_representative=person)[:1]
+        if found:
+            company = found[0]
+            company.legal_representative = person  # known: no query to read it again
             return Principal(
                 key=key, kind="company", label=company.name, company=company
             )
@@ -171,7 +169,7 @@ def acting_resolve(
         Grant.objects.filter(
             agent=person, status=GrantStatus.ACTIVE, **{field: int(ident)}
         )
-        .select_related("company__legal_representative", "principal")
+        .select_related("company" if kind == "company" else "principal")
         .order_by("created_at")
     )
     today = clock.today()

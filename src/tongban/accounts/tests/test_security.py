@@ -63,7 +63,7 @@ def test_token_check_loads_what_the_orm_loads(api: Api) -> None:
         expected = ApiSession.objects.select_related(
             "user", "user__person", "user__staff__department"
         ).get(pk=session.pk)
-        pairs = [(session, expected), (user, expected.user)]
+        pairs: list[tuple[Any, Any]] = [(session, expected), (user, expected.user)]
         if person is not None:
             pairs.append((person, expected.user.person))
         if staff is not None:
