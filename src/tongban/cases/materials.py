@@ -180,6 +180,8 @@ def _holder(case: Case, registry: str) -> str:
 
 def materials_fetch(case: Case) -> int:
     """Fetch what the government already holds for a saved case and store it."""
+    if not any(str(m.get("source")) in REGISTRY_OF for m in _catalogue_materials(case)):
+        return 0  # nothing this item needs is held by a registry
     have = set(
         case.materials.filter(replaced_at__isnull=True).values_list(
             "position", flat=True

@@ -387,7 +387,7 @@ def _submit(
 
     A case not yet saved (applied in one request) is written once, already received, with
     its draft and submit events together; `materials` then builds its material rows once
-    it has its id. Answers the events written.
+    it has its id. Answers the receipt and the events written.
     """
     before = case.status
     today = clock.today()
@@ -1153,8 +1153,9 @@ def _apply(
     """Make a case received at once. Everything that can refuse the application is
     checked before anything is written — the item, whom it is for, the level, the form,
     every file, what is still missing — and the registries are asked before the
-    transaction begins, so no database lock waits on another system. The case is then written once, already received. Files written
-    before a failure are deleted again, so nothing is left half-saved.
+    transaction begins, so no database lock waits on another system. The case is then
+    written once, already received. Files written before a failure are deleted again, so
+    nothing is left half-saved.
     """
     from django.core.files.storage import default_storage
 
