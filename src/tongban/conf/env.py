@@ -59,7 +59,23 @@ def database_from_url(url: str, *, data_dir: Path) -> dict[str, Any]:
             "TEST": {"NAME": str(path.with_name(path.stem + "_test.sqlite3"))},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options: dict[str, Any] = {
+            # Parameters bound by the server, and a statement a connection runs often
+            # prepared from its fifth run: PostgreSQL then skips parsing and planning it
+            # again. Behind a pooler in transaction mode (PgBouncer before 1.21) add
+            # `?prepare_threshold=off`; `?server_side_binding=off` binds on the client.
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
+        off = {"0", "false", "no", "off", "none"}
+        for key, values in parse_qs(parsed.query).items():
+            value = values[-1]
+            if key == "server_side_binding":
+                options[key] = value.lower() not in off
+            elif key == "prepare_threshold":
+                options[key] = None if value.lower() in off else int(value)
+            else:
+                options[key] = value
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
