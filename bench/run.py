@@ -5,10 +5,12 @@ Each benchmark states its goal; a ratio is given against a baseline measured in 
 same run where one is meaningful.
 """
 
+import atexit
 import datetime as dt
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -31,7 +33,10 @@ def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.conf.test")
-    os.environ.setdefault("TONGBAN_DATA_DIR", tempfile.mkdtemp(prefix="tongban-bench-"))
+    if "TONGBAN_DATA_DIR" not in os.environ:
+        data = tempfile.mkdtemp(prefix="tongban-bench-")
+        atexit.register(shutil.rmtree, data, ignore_errors=True)
+        os.environ["TONGBAN_DATA_DIR"] = data
     import django
 
     django.setup()
