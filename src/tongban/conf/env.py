@@ -59,14 +59,11 @@ def database_from_url(url: str, *, data_dir: Path) -> dict[str, Any]:
             "TEST": {"NAME": str(path.with_name(path.stem + "_test.sqlite3"))},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
-        options: dict[str, Any] = {
-            # Parameters bound by the server, and a statement a connection runs often
-            # prepared from its fifth run: PostgreSQL then skips parsing and planning it
-            # again. Behind a pooler in transaction mode (PgBouncer before 1.21) add
-            # `?prepare_threshold=off`; `?server_side_binding=off` binds on the client.
-            "server_side_binding": True,
-            "prepare_threshold": 5,
-        }
+        # Django's defaults: parameters bound on the client, nothing prepared. Preparing
+        # (`?server_side_binding=on&prepare_threshold=5`) halved PostgreSQL's CPU per
+        # submission, but its generic plans made catalogue search six times slower
+        # (docs/decisions/0014-hot-reads-in-sql.md): a trade-off left to the operator.
+        options: dict[str, Any] = {}
         off = {"0", "false", "no", "off", "none"}
         for key, values in parse_qs(parsed.query).items():
             value = values[-1]
