@@ -212,9 +212,10 @@ def index_match(groups: list[Group], *, every: bool) -> list[tuple[int, float]]:
             return [(row[0], -float(row[1])) for row in cursor.fetchall()]
         expression = _tsquery_expression(groups, "&" if every else "|")
         cursor.execute(
-            "SELECT id, ts_rank(to_tsvector('simple', search_document), query) AS score "
+            # search_vector: to_tsvector('simple', search_document), stored (0003)
+            "SELECT id, ts_rank(search_vector, query) AS score "
             "FROM catalog_serviceitem, to_tsquery('simple', %s) AS query "
-            "WHERE to_tsvector('simple', search_document) @@ query AND NOT is_retired "
+            "WHERE search_vector @@ query AND NOT is_retired "
             "ORDER BY score DESC LIMIT %s",
             [expression, _CANDIDATES],
         )
