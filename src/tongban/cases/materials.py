@@ -271,10 +271,8 @@ def orphan_files_sweep(*, older_than_seconds: int = 3600) -> int:
 
     try:
         folders, _files = default_storage.listdir("cases")
-    except (
-        FileNotFoundError
-    ):  # a local disk with no folder yet (a bucket lists nothing)
-        return 0
+    except FileNotFoundError:
+        return 0  # a local disk with no folder yet (a bucket lists nothing)
     known = set(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
     removed = 0
     for folder in folders:

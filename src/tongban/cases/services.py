@@ -404,23 +404,9 @@ def _submit(
         _save(case, None)
     receipt = _issue(case, DocumentKind.RECEIPT, {"received_on": today.isoformat()})
     now = clock.now()
-    submitted = CaseEvent(
-        case=case,
-        action=Action.SUBMIT,
-        from_status=before,
-        to_status=case.status,
-        at=now,
-        actor=actor,
-        data={
-            "document": receipt.number,
-            "correction_due": _iso(case.correction_due),
-            "channel": case.channel,
-        },
-    )
-    events = [submitted]
+    events = []
     if new:
-        events.insert(
-            0,
+        events.append(
             CaseEvent(
                 case=case,
                 action="draft",
@@ -428,8 +414,23 @@ def _submit(
                 to_status=before,
                 at=now,
                 actor=actor,
-            ),
+            )
         )
+    events.append(
+        CaseEvent(
+            case=case,
+            action=Action.SUBMIT,
+            from_status=before,
+            to_status=case.status,
+            at=now,
+            actor=actor,
+            data={
+                "document": receipt.number,
+                "correction_due": _iso(case.correction_due),
+                "channel": case.channel,
+            },
+        )
+    )
     events = CaseEvent.objects.bulk_create(events)
     _tell(case, Action.SUBMIT)
     # Last: the audit chain's lock is held from here until the transaction commits.
@@ -1182,8 +1183,6 @@ def _apply(
     rows: list[CaseMaterial] = []
 
     def materials(saved: Case) -> list[CaseMaterial]:
-        for row in fetched:
-            row.case = saved
         rows.extend(
             sorted(
                 fetched

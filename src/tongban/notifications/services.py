@@ -99,15 +99,7 @@ def notify(
         ):
             addresses.append((Channel.EMAIL, person.email))
         messages += [
-            OutboxMessage(
-                notification=notification,
-                channel=channel,
-                to_encrypted=protect.encrypt(address, context="outbox.to"),
-                subject=title,
-                body=f"【通办】{text}" if channel == Channel.SMS else text,
-                next_attempt_at=now,
-                created_at=now,
-            )
+            _outbox_message(notification, channel, address, now)
             for channel, address in addresses
         ]
     if messages:
@@ -128,10 +120,9 @@ def notify_staff(
     title_template, text_template = STAFF_TEMPLATES[event]
     title, text = str(title_template) % context, str(text_template) % context
     now = clock.now()
-    ids = []
-    told = 0
-    for user in {u.pk: u for u in users}.values():
-        notification = Notification.objects.create(
+    recipients = list({u.pk: u for u in users}.values())
+    notifications = Notification.objects.bulk_create(
+        Notification(
             staff_recipient_id=user.pk,
             event=event,
             title=title,
@@ -139,22 +130,36 @@ def notify_staff(
             case=case,
             created_at=now,
         )
-        told += 1
-        address = str(getattr(user, "email", "") or "")
-        if address and event in STAFF_EMAIL_EVENTS:
-            message = OutboxMessage.objects.create(
-                notification=notification,
-                channel=Channel.EMAIL,
-                to_encrypted=protect.encrypt(address, context="outbox.to"),
-                subject=title,
-                body=text,
-                next_attempt_at=now,
-                created_at=now,
+        for user in recipients
+    )
+    if event in STAFF_EMAIL_EVENTS:
+        messages = [
+            _outbox_message(notification, Channel.EMAIL, address, now)
+            for user, notification in zip(recipients, notifications, strict=True)
+            if (address := str(getattr(user, "email", "") or ""))
+        ]
+        if messages:
+            _enqueue_with_step(
+                [m.pk for m in OutboxMessage.objects.bulk_create(messages)]
             )
-            ids.append(message.pk)
-    if ids:
-        _enqueue_with_step(ids)
-    return told
+    return len(notifications)
+
+
+def _outbox_message(
+    notification: Notification, channel: str, address: str, now: dt.datetime
+) -> OutboxMessage:
+    """A message of `notification` to send by `channel`, the address encrypted."""
+    return OutboxMessage(
+        notification=notification,
+        channel=channel,
+        to_encrypted=protect.encrypt(address, context="outbox.to"),
+        subject=notification.title,
+        body=f"【通办】{notification.body}"
+        if channel == Channel.SMS
+        else notification.body,
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
 def _enqueue_with_step(ids: list[int]) -> None:
