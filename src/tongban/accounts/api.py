@@ -1,255 +1,52 @@
 """The accounts API (the mobile channel): sign-up, tokens, profile, companies, grants, staff.
 
 Access tokens are short-lived bearer tokens (15 minutes) refreshed with a rotating refresh
-token. `X-Acting-For: company:<id>` or `person:<id>` chooses whom the caller acts for.
-Anything the caller may not know exists is a 404.
+token (guards in `tongban.api.auth`). `X-Acting-For: company:<id>` or `person:<id>`
+chooses whom the caller acts for. Anything the caller may not know exists is a 404.
 """
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer
+from ninja import Router, Status
 
 from tongban.accounts import selectors, services
-from tongban.accounts.export import actor_label, person_data
-from tongban.accounts.models import ApiSession, Company, Grant, Person, StaffProfile
+from tongban.accounts.export import actor_label, download_response, person_data
+from tongban.accounts.models import ApiSession, Company, Grant, Person
+from tongban.accounts.schemas import (
+    ChildIn,
+    ClaimIn,
+    CompanyIn,
+    CompanyOut,
+    CounterPersonIn,
+    EligibilityOut,
+    EmailIn,
+    EventOut,
+    GrantIn,
+    GrantOut,
+    PasswordResetIn,
+    PhoneChangeIn,
+    ProfileOut,
+    ProxyIn,
+    RefreshIn,
+    RegisterIn,
+    SmsCodeIn,
+    SmsCodeOut,
+    StaffOut,
+    StaffPersonOut,
+    StaffTokenIn,
+    TokenIn,
+    TokenOut,
+)
+from tongban.api.auth import acting_for, bearer, person_required, staff_required
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import Forbidden, NotFound
+from tongban.core.masking import mask_phone
 
 router = Router(tags=["accounts"])
-
-
-class Bearer(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        session = services.access_token_read(token)
-        if session is None:
-            return None
-        request.api_session = session  # type: ignore[attr-defined]
-        request.user = session.user
-        return session.user
-
-
-bearer = Bearer()
-
-
-def person_required(request: HttpRequest) -> Person:
-    person = selectors.person_of(request.user)
-    if person is None:
-        raise Forbidden("not_authorised", _("该接口仅供办事人使用。"))
-    return person
-
-
-def staff_required(request: HttpRequest) -> StaffProfile:
-    staff = selectors.staff_of(request.user)
-    if staff is None:
-        raise Forbidden("not_authorised", _("该接口仅供工作人员使用。"))
-    return staff
-
-
-# --- schemas -----------------------------------------------------------------------------
-
-
-class SmsCodeIn(Schema):
-    phone: str = Field(description="E.164 or a mainland number")
-    purpose: Literal["register", "login", "password_reset", "phone_change", "claim"] = (
-        "register"
-    )
-
-
-class SmsCodeOut(Schema):
-    phone: str = Field(description="masked")
-    expires_in: int
-
-
-class RegisterIn(Schema):
-    name: str
-    doc_type: str = "resident_id"
-    doc_number: str
-    nationality: str | None = None
-    phone: str
-    sms_code: str
-    password: str
-
-
-class ClaimIn(Schema):
-    name: str
-    doc_type: str = "resident_id"
-    doc_number: str
-    phone: str
-    sms_code: str
-    password: str
-
-
-class TokenIn(Schema):
-    login: str | None = Field(None, description="phone or document number")
-    password: str | None = None
-    phone: str | None = None
-    sms_code: str | None = None
-
-
-class StaffTokenIn(Schema):
-    username: str
-    password: str
-    totp: str
-
-
-class RefreshIn(Schema):
-    refresh_token: str
-
-
-class TokenOut(Schema):
-    access_token: str
-    refresh_token: str
-    token_type: str = "Bearer"  # noqa: S105 — the scheme name, not a secret
-    expires_in: int
-
-
-class PasswordResetIn(Schema):
-    phone: str
-    sms_code: str
-    doc_number: str
-    new_password: str
-
-
-class PhoneChangeIn(Schema):
-    name: str
-    doc_type: str = "resident_id"
-    doc_number: str
-    password: str
-    new_phone: str
-    sms_code: str
-
-
-class EmailIn(Schema):
-    email: str
-
-
-class ActingOut(Schema):
-    key: str
-    kind: str
-    label: str
-    all_services: bool = True
-    service_codes: list[str] = []
-    valid_until: dt.date | None = None
-
-
-class ProfileOut(Schema):
-    id: int
-    name: str
-    doc_type: str
-    doc_number: str = Field(description="masked")
-    nationality: str
-    phone: str = Field(description="masked")
-    email: str
-    email_confirmed: bool
-    level: int
-    level_evidence: str
-    acting: list[ActingOut]
-
-
-class EligibilityOut(Schema):
-    service_code: str
-    acting_for: str
-    allowed: bool
-    level: int
-    required_level: int
-
-
-class CompanyIn(Schema):
-    uscc: str
-
-
-class PositionOut(Schema):
-    position: str
-    name: str
-
-
-class CompanyOut(Schema):
-    id: int
-    uscc: str
-    name: str
-    name_en: str
-    kind: str
-    region_code: str
-    legal_representative: str
-    positions: list[PositionOut]
-    you_are: Literal["legal_representative", "handler"]
-
-
-class GrantIn(Schema):
-    agent_name: str
-    agent_doc_type: str = "resident_id"
-    agent_doc_number: str
-    all_services: bool = True
-    service_codes: list[str] = []
-    valid_from: dt.date | None = None
-    valid_until: dt.date
-
-
-class GrantOut(Schema):
-    id: int
-    kind: str
-    status: str
-    agent: str
-    agent_doc_number: str = Field(description="masked")
-    principal: str
-    relation: str
-    all_services: bool
-    service_codes: list[str]
-    valid_from: dt.date
-    valid_until: dt.date
-
-
-class ProxyIn(Schema):
-    principal_name: str
-    principal_doc_type: str = "resident_id"
-    principal_doc_number: str
-    relation: str
-    valid_until: dt.date
-
-
-class ChildIn(Schema):
-    child_name: str
-    child_doc_number: str
-
-
-class EventOut(Schema):
-    at: dt.datetime
-    action: str
-    actor: str
-    reason: str
-
-
-class CounterPersonIn(Schema):
-    name: str
-    doc_type: str = "resident_id"
-    doc_number: str
-    nationality: str | None = None
-    phone: str = ""
-
-
-class StaffPersonOut(Schema):
-    id: int
-    name: str
-    doc_type: str
-    doc_number: str
-    phone: str
-    level: int
-    level_evidence: str
-    can_log_in: bool
-
-
-class StaffOut(Schema):
-    username: str
-    email: str
-    department: str
-    department_name: str
-    roles: list[str]
 
 
 def _user_of(person: Person) -> User:
@@ -333,9 +130,7 @@ def _company_out(company: Company, person: Person) -> dict[str, Any]:
 
 @router.post("/auth/sms-codes", response={202: SmsCodeOut}, summary="Send an SMS code")
 def sms_code_send(request: HttpRequest, payload: SmsCodeIn) -> Status:
-    from tongban.core.masking import mask_phone
-
-    e164 = services.sms_code_send(phone=payload.phone, purpose=payload.purpose)
+    e164 = services.sms_code_send(**payload.dict())
     return Status(202, {"phone": mask_phone(e164), "expires_in": 600})
 
 
@@ -434,7 +229,7 @@ def email_add(request: HttpRequest, payload: EmailIn) -> Status:
 def eligibility(request: HttpRequest, service_code: str) -> dict[str, Any]:
     """Whether the caller may apply for a service now, acting for `X-Acting-For`."""
     person = person_required(request)
-    key = request.headers.get("X-Acting-For", "self")
+    key = acting_for(request)
     content = service_get(code=service_code).current_version.content
     required = int(content.get("min_assurance_level", 1))
     selectors.acting_resolve(person, key, service_code=service_code)
@@ -457,9 +252,8 @@ def my_data(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/me/export", auth=bearer, summary="Download my data as JSON (PIPL)")
 def my_export(request: HttpRequest) -> HttpResponse:
-    from tongban.accounts.views import export_response
-
-    return export_response(request, person_required(request))
+    data = services.person_data_export(person=person_required(request))
+    return download_response(data)
 
 
 @router.get("/me/grants", response=list[GrantOut], auth=bearer)

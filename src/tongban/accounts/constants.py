@@ -73,6 +73,8 @@ LOGIN_LOCK = dt.timedelta(minutes=15)
 
 ACCESS_TOKEN_LIFETIME = dt.timedelta(minutes=15)
 REFRESH_TOKEN_LIFETIME = dt.timedelta(days=14)
+# Access tokens are signed with this salt, so no other signed value can pass for one.
+ACCESS_TOKEN_SALT = "tongban.api.access"  # noqa: S105 — a salt, not a secret
 
 IDLE_TIMEOUT_APPLICANT = dt.timedelta(minutes=30)
 IDLE_TIMEOUT_STAFF = dt.timedelta(minutes=15)

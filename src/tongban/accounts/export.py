@@ -1,7 +1,9 @@
 """A person's own data, as they see it and as they download it (PIPL Arts. 44–45)."""
 
+import json
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts import selectors
@@ -103,3 +105,11 @@ def person_data(person: Person, *, full: bool) -> dict[str, Any]:
             for g in selectors.grants_given(person)
         ],
     }
+
+
+def download_response(data: dict[str, Any]) -> HttpResponse:
+    """An export (`services.person_data_export`) as a JSON download, pages and API alike."""
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tongban-my-data.json"'
+    return response

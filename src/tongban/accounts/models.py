@@ -259,6 +259,8 @@ class ApiSession(models.Model):
     refreshed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Whom the session last acted for (`X-Acting-For`): a change is audited, a repeat not.
+    acting_key = models.CharField(max_length=40, default="self")
 
     def __str__(self) -> str:
         return f"API session {self.pk} of user {self.user_id}"

@@ -1,21 +1,31 @@
-"""Reads of accounts: whom a person may act for, and what they may see."""
+"""Reads of accounts: whom a person may act for, what they may see, whose token it is."""
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core import signing
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tongban.accounts.constants import GrantKind, GrantStatus
-from tongban.accounts.models import Company, Consent, Grant, Person, StaffProfile
+from tongban.accounts.constants import ACCESS_TOKEN_SALT, GrantKind, GrantStatus
+from tongban.accounts.models import (
+    ApiSession,
+    Company,
+    Consent,
+    Grant,
+    Person,
+    StaffProfile,
+)
 from tongban.audit.models import AuditEvent
 from tongban.audit.selectors import audit_events_for_subject
+from tongban.catalog.models import Department
 from tongban.core import clock
 from tongban.core.errors import Forbidden, NotFound
+from tongban.core.rows import columns, instance
 
 
 def _loaded_with(user: AbstractBaseUser, relation: str) -> tuple[bool, Any]:
@@ -266,3 +276,74 @@ def person_for_staff(staff: StaffProfile, person_id: int) -> Person:
     if person is None:
         raise NotFound("not_found", _("未找到。"))
     return person
+
+
+# --- API sessions ------------------------------------------------------------------------
+
+
+def api_session_read(session_id: int, user_id: int) -> ApiSession | None:
+    """A live session with its user and the user's person or staff profile (with its
+    department), in one query — every API call needs them. Written as SQL (see
+    `core/rows.py`): through the ORM, compiling this join cost more than running it."""
+    s, u, p, st, d = parts = [
+        columns(ApiSession, "s"),
+        columns(User, "u"),
+        columns(Person, "p"),
+        columns(StaffProfile, "st"),
+        columns(Department, "d"),
+    ]
+
+    def table(cols: Any) -> str:
+        return f"{cols.model._meta.db_table} {cols.alias}"
+
+    def column(model: Any, name: str) -> str:
+        return str(model._meta.get_field(name).column)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(cols.select for cols in parts)} FROM {table(s)} "  # noqa: S608 — names from the models, values as parameters
+            f"JOIN {table(u)} ON u.id = s.{column(ApiSession, 'user')} "
+            f"LEFT JOIN {table(p)} ON p.{column(Person, 'user')} = u.id "
+            f"LEFT JOIN {table(st)} ON st.{column(StaffProfile, 'user')} = u.id "
+            f"LEFT JOIN {table(d)} ON d.id = st.{column(StaffProfile, 'department')} "
+            f"WHERE s.id = %s AND s.{column(ApiSession, 'user')} = %s "
+            f"AND s.{column(ApiSession, 'revoked_at')} IS NULL",
+            [session_id, user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded: list[Any] = []
+    start = 0
+    for cols in parts:
+        loaded.append(instance(cols, row, start))
+        start += len(cols)
+    session, user, person, staff, department = loaded
+    # Relations set as the ORM's select_related sets them: no later access asks again.
+    session.user = user
+    User.person.related.set_cached_value(user, person)  # type: ignore[attr-defined]
+    User.staff.related.set_cached_value(user, staff)  # type: ignore[attr-defined]
+    if person is not None:
+        person.user = user
+    if staff is not None:
+        staff.user = user
+        staff.department = department
+    return cast("ApiSession", session)
+
+
+def access_token_read(token: str) -> ApiSession | None:
+    """The live session an access token belongs to, or None."""
+    try:
+        data = signing.loads(token, salt=ACCESS_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if int(data["x"]) <= clock.now().timestamp():
+        return None
+    session = api_session_read(int(data["s"]), int(data["u"]))
+    if (
+        session is None
+        or session.expires_at <= clock.now()
+        or not session.user.is_active
+    ):
+        return None
+    return session

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from tongban.accounts.api import bearer, person_required, staff_required
+from tongban.api.auth import bearer, person_required, staff_required
 from tongban.notifications import selectors, services
 from tongban.notifications.models import Channel, Notification, Preference
 

@@ -50,7 +50,16 @@ class Api:
         doc_type: str = "resident_id",
         nationality: str | None = None,
     ) -> "Api":
-        sent = self.post("/auth/sms-codes", {"phone": phone, "purpose": "register"})
+        sent = self.post(
+            "/auth/sms-codes",
+            {
+                "phone": phone,
+                "purpose": "register",
+                "doc_type": doc_type,
+                "doc_number": doc_number,
+                "nationality": nationality,
+            },
+        )
         assert sent.status_code == 202, sent.json()
         from tongban.core.phones import phone_normalise
 

@@ -24,6 +24,11 @@ def _counts() -> tuple[int, ...]:
     )
 
 
+def _code_body(phone: str) -> dict[str, Any]:
+    """A registration code's request: the document comes with it, checked first."""
+    return {"phone": phone, "purpose": "register", "doc_number": ZHANG[1]}
+
+
 def _register_body(**changes: Any) -> dict[str, Any]:
     body = {
         "name": ZHANG[0],
@@ -84,7 +89,7 @@ def test_register_checks_the_document_before_the_sms_code(api: Api) -> None:
 
 
 def test_wrong_sms_code_stores_nothing(api: Api) -> None:
-    api.post("/auth/sms-codes", {"phone": "13812345678"})
+    api.post("/auth/sms-codes", _code_body("13812345678"))
     response = api.post("/auth/register", _register_body(sms_code="000000"))
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_sms_code"
@@ -93,7 +98,7 @@ def test_wrong_sms_code_stores_nothing(api: Api) -> None:
 
 def test_second_registration_of_a_document_is_a_conflict(api: Api) -> None:
     api.register(*ZHANG, "13812345678")
-    api.post("/auth/sms-codes", {"phone": "13912345678"})
+    api.post("/auth/sms-codes", _code_body("13912345678"))
     code = api.standins.last_code("+8613912345678")
     response = api.post(
         "/auth/register", _register_body(phone="13912345678", sms_code=code)
@@ -188,8 +193,8 @@ def test_too_many_attempts_locks_the_login(api: Api) -> None:
 
 
 def test_sms_codes_are_rate_limited(api: Api) -> None:
-    assert api.post("/auth/sms-codes", {"phone": "13812345678"}).status_code == 202
-    again = api.post("/auth/sms-codes", {"phone": "13812345678"})
+    assert api.post("/auth/sms-codes", _code_body("13812345678")).status_code == 202
+    again = api.post("/auth/sms-codes", _code_body("13812345678"))
     assert again.status_code == 429
     assert again.json()["code"] == "too_many_attempts"
     assert SmsChallenge.objects.count() == 1
@@ -198,7 +203,7 @@ def test_sms_codes_are_rate_limited(api: Api) -> None:
 def test_sms_gateway_down_is_503_and_leaves_no_challenge(api: Api) -> None:
     api.standins.sms_down()
     try:
-        response = api.post("/auth/sms-codes", {"phone": "13812345678"})
+        response = api.post("/auth/sms-codes", _code_body("13812345678"))
     finally:
         api.standins.sms_down(False)
     assert response.status_code == 503

@@ -48,7 +48,7 @@ def test_token_check_loads_what_the_orm_loads(api: Api) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from tongban.accounts.models import ApiSession
-    from tongban.accounts.services import access_token_read
+    from tongban.accounts.selectors import access_token_read
 
     person_api = api.register(*ZHANG, "13812345678")
     staff_api = api.as_(staff_token(api, "clerk-rows", "测试局", ["intake_clerk"]))
