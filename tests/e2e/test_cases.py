@@ -142,7 +142,9 @@ def test_representative_change_from_apply_to_approval(browser: Browser, demo) ->
     handler.goto(f"/cases/{number}/")
     expect(handler.get_by_test_id("case-status")).to_have_text("准予许可")
     expect(handler.get_by_test_id("documents")).to_contain_text("准予许可决定书")
-    expect(handler.get_by_test_id("timeline")).to_contain_text("审查意见")
+    # The applicant hears that the review is done, never the reviewer's internal opinion.
+    expect(handler.get_by_test_id("timeline")).to_contain_text("审查完成")
+    expect(handler.get_by_test_id("timeline")).not_to_contain_text("任免文件齐全")
     for page in (handler, clerk, reviewer, approver):
         page.context.close()
 

@@ -1,6 +1,5 @@
 """The cases API: apply and follow (applicants), queues and steps (staff), public progress."""
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -8,152 +7,71 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from tongban.accounts.api import bearer
-from tongban.accounts.api import person_required as _person
-from tongban.accounts.api import staff_required as _staff
+from tongban.api.auth import acting_for, bearer
+from tongban.api.auth import person_required as _person
+from tongban.api.auth import staff_required as _staff
 from tongban.cases import selectors, services
-from tongban.cases.constants import Action
 from tongban.cases.constants import Status as CaseStatus
+from tongban.cases.documents import document_response
+from tongban.cases.materials import material_upload as upload_material
 from tongban.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial
-from tongban.cases.views import document_response
-from tongban.core.errors import Forbidden, TooManyAttempts
+from tongban.cases.schemas import (
+    CaseIn,
+    CaseOut,
+    CaseRowOut,
+    CorrectionIn,
+    CounterCaseIn,
+    DeliverIn,
+    FormIn,
+    ForwardIn,
+    MaterialOut,
+    ProgressOut,
+    ReasonIn,
+    ReviewIn,
+    SpecialEndIn,
+    SpecialStartIn,
+    StepIn,
+    SupervisionOut,
+    SupplementIn,
+    WithdrawIn,
+)
+from tongban.cases.timeline import Audience, data_for, entry_for
+from tongban.catalog.constants import StaffRole
+from tongban.core.errors import Forbidden, InvalidInput, TooManyAttempts
 
 router = Router(tags=["cases"])
 
 
-class CaseIn(Schema):
-    service_code: str
-    form: dict[str, Any] = {}
-    channel: str = "web"
-    submit: bool = False
-
-
-class FormIn(Schema):
-    form: dict[str, Any]
-
-
-class SupplementIn(Schema):
-    form: dict[str, Any] | None = None
-    note: str = ""
-
-
-class WithdrawIn(Schema):
-    reason: str = ""
-
-
-class ActionIn(Schema):
-    expected_version: int = Field(description="the case's `version` you acted on")
-    items: list[str] = []
-    reason: str = ""
-    opinion: str = ""
-    recommend: str = ""
-    kind: str = ""
-    basis: str = ""
-    limit_days: int | None = None
-    result: str = ""
-    proof: str = ""
-    service_code: str = Field(
-        "", description="forward: the item as the receiving department implements it"
-    )
-
-
-class EventOut(Schema):
-    at: dt.datetime
-    action: str
-    label: str
-    from_status: str
-    to_status: str
-    data: dict[str, Any]
-
-
-class DocumentOut(Schema):
-    kind: str
-    label: str
-    number: str
-    issued_at: dt.datetime
-    content: dict[str, Any]
-
-
-class MaterialOut(Schema):
-    position: int
-    name: str
-    source: str
-    fetched: bool
-    provenance: dict[str, Any]
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-class CaseOut(Schema):
-    number: str
-    version: int
-    status: str
-    status_label: str
-    service_code: str
-    service_name: str
-    department: str
-    applicant: str
-    channel: str
-    received_on: dt.date | None
-    accepted_on: dt.date | None
-    accepted_by_law: bool
-    correction_due: dt.date | None
-    legal_deadline: dt.date | None
-    promised_deadline: dt.date | None
-    deadline_pending_year: int | None
-    extended: bool
-    closing_type: str
-    delivered: bool
-    form: dict[str, Any]
-    materials: list[MaterialOut]
-    documents: list[DocumentOut]
-    timeline: list[EventOut]
-
-
-class CaseRowOut(Schema):
-    number: str
-    status: str
-    status_label: str
-    service_name: str
-    received_on: dt.date | None
-    legal_deadline: dt.date | None
-
-
-class ProgressOut(Schema):
-    number: str
-    status_label: str
-    service_name: str
-    department: str
-    received_on: dt.date | None
-    legal_deadline: dt.date | None
-    steps: list[EventOut]
-
-
 def _events(
-    case: Case, events: Iterable[CaseEvent] | None = None
+    case: Case, audience: Audience, events: Iterable[CaseEvent] | None = None
 ) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": e.at,
-            "action": e.action,
-            "label": str(Action(e.action).label)
-            if e.action in Action.values
-            else e.action,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "data": e.data,
-        }
-        for e in (selectors.case_timeline(case) if events is None else events)
-    ]
+    out = []
+    for event in selectors.case_timeline(case) if events is None else events:
+        entry = entry_for(event, case, audience=audience)
+        if entry is None:
+            continue
+        out.append(
+            {
+                "at": event.at,
+                "action": event.action,
+                "label": entry.title,
+                "detail": entry.detail,
+                "by": entry.by,
+                "document": entry.document,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "data": data_for(event, audience=audience),
+            }
+        )
+    return out
 
 
 def _out(
     case: Case,
+    audience: Audience = "applicant",
     *,
     materials: Iterable[CaseMaterial] | None = None,
     documents: Iterable[CaseDocument] | None = None,
@@ -197,7 +115,7 @@ def _out(
             }
             for d in documents
         ],
-        "timeline": _events(case, events),
+        "timeline": _events(case, audience, events),
     }
 
 
@@ -249,7 +167,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     case = services.case_create(
         person=_person(request),
         service_code=payload.service_code,
-        acting_for=request.headers.get("X-Acting-For", "self"),
+        acting_for=acting_for(request),
         form=payload.form,
         channel=payload.channel,
         submit=payload.submit,
@@ -267,8 +185,6 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
 def case_submission(request: HttpRequest) -> Status:
     """multipart/form-data: `service_code`, `form` (JSON), and a file per material named
     `material_<position>`; with `Idempotency-Key` a retry answers the same case."""
-    from tongban.core.errors import InvalidInput
-
     try:
         form = json.loads(request.POST.get("form") or "{}")
     except ValueError as error:
@@ -280,7 +196,7 @@ def case_submission(request: HttpRequest) -> Status:
     applied = services.case_apply_with_materials(
         person=_person(request),
         service_code=request.POST.get("service_code", ""),
-        acting_for=request.headers.get("X-Acting-For", "self"),
+        acting_for=acting_for(request),
         form=form if isinstance(form, dict) else {},
         files=files,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
@@ -334,12 +250,13 @@ def material_upload(
     request: HttpRequest, number: str, position: int, file: UploadedFile = File(...)
 ) -> Status:
     """Upload the file for material `position` (its place in the guide's list, from 0)."""
-    from tongban.cases.materials import material_upload as upload
-
     person = _person(request)
     case = selectors.case_for_person(person, number)
     return Status(
-        201, _material(upload(case=case, person=person, position=position, upload=file))
+        201,
+        _material(
+            upload_material(case=case, person=person, position=position, upload=file)
+        ),
     )
 
 
@@ -398,7 +315,7 @@ def queue(
 
 @router.get("/workbench/cases/{number}", response=CaseOut, auth=bearer)
 def workbench_case(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _out(selectors.case_for_staff(_staff(request), number))
+    return _out(selectors.case_for_staff(_staff(request), number), "staff")
 
 
 @router.get("/workbench/cases/{number}/documents/{document_number}.pdf", auth=bearer)
@@ -414,87 +331,132 @@ def workbench_document(
 def claim(request: HttpRequest, number: str) -> dict[str, Any]:
     staff = _staff(request)
     case = selectors.case_for_staff(staff, number)
-    return _out(services.case_claim(case=case, staff=staff))
+    return _out(services.case_claim(case=case, staff=staff), "staff")
 
 
 @router.post("/workbench/cases/{number}/release", response=CaseOut, auth=bearer)
 def release(request: HttpRequest, number: str) -> dict[str, Any]:
     staff = _staff(request)
     case = selectors.case_for_staff(staff, number)
-    return _out(services.case_claim(case=case, staff=staff, release=True))
+    return _out(services.case_release(case=case, staff=staff), "staff")
+
+
+# --- staff steps: one endpoint each, each with its own body ------------------------------
+
+ACTIONS = "/workbench/cases/{number}/actions"
+
+
+def _step(
+    request: HttpRequest, number: str, step: Any, **fields: Any
+) -> dict[str, Any]:
+    staff = _staff(request)
+    case = selectors.case_for_staff(staff, number)
+    return _out(step(case=case, staff=staff, **fields), "staff")
+
+
+@router.post(f"{ACTIONS}/request_correction", response=CaseOut, auth=bearer)
+def request_correction(
+    request: HttpRequest, number: str, payload: CorrectionIn
+) -> dict[str, Any]:
+    """一次性告知补正: every item to correct, in one notice (there is no second one)."""
+    return _step(request, number, services.case_request_correction, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/accept", response=CaseOut, auth=bearer)
+def accept(request: HttpRequest, number: str, payload: StepIn) -> dict[str, Any]:
+    """受理: issues the acceptance notice; the limits run from today."""
+    return _step(request, number, services.case_accept, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/refuse_intake", response=CaseOut, auth=bearer)
+def refuse_intake(
+    request: HttpRequest, number: str, payload: ReasonIn
+) -> dict[str, Any]:
+    """不予受理, with the reason; issues the non-acceptance notice."""
+    return _step(request, number, services.case_refuse_intake, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/review", response=CaseOut, auth=bearer)
+def review(request: HttpRequest, number: str, payload: ReviewIn) -> dict[str, Any]:
+    """The reviewer's opinion and recommendation (internal: applicants never see it)."""
+    return _step(request, number, services.case_review, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/approve", response=CaseOut, auth=bearer)
+def approve(request: HttpRequest, number: str, payload: StepIn) -> dict[str, Any]:
+    """准予许可, by someone other than the reviewer; issues the approval decision."""
+    return _step(request, number, services.case_approve, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/refuse", response=CaseOut, auth=bearer)
+def refuse(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    """不予许可, with the reason; issues the refusal decision with the appeal rights."""
+    return _step(request, number, services.case_refuse, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/extend", response=CaseOut, auth=bearer)
+def extend(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    """延长审查期限 once by 10 working days (department head); issues the notice."""
+    return _step(request, number, services.case_extend, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/special_start", response=CaseOut, auth=bearer)
+def special_start(
+    request: HttpRequest, number: str, payload: SpecialStartIn
+) -> dict[str, Any]:
+    """A special procedure begins: its time is not counted in the limits."""
+    return _step(request, number, services.case_special_start, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/special_end", response=CaseOut, auth=bearer)
+def special_end(
+    request: HttpRequest, number: str, payload: SpecialEndIn
+) -> dict[str, Any]:
+    return _step(request, number, services.case_special_end, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/close", response=CaseOut, auth=bearer)
+def close(request: HttpRequest, number: str, payload: StepIn) -> dict[str, Any]:
+    return _step(request, number, services.case_close, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/deliver", response=CaseOut, auth=bearer)
+def deliver(request: HttpRequest, number: str, payload: DeliverIn) -> dict[str, Any]:
+    """送达: how the decision reached the applicant, with its proof."""
+    return _step(request, number, services.case_deliver, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/forward", response=CaseOut, auth=bearer)
+def forward(request: HttpRequest, number: str, payload: ForwardIn) -> dict[str, Any]:
+    """转办 to the department that implements the same item, before acceptance."""
+    return _step(request, number, services.case_forward, **payload.dict())
+
+
+@router.post(f"{ACTIONS}/void", response=CaseOut, auth=bearer)
+def void(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    """作废 a case that should never have been made (department head), before acceptance."""
+    return _step(request, number, services.case_void, **payload.dict())
 
 
 @router.post(
-    "/workbench/cases/{number}/actions/{action}", response=CaseOut, auth=bearer
+    f"{ACTIONS}/{{action}}", response=CaseOut, auth=bearer, include_in_schema=False
 )
-def act(
-    request: HttpRequest, number: str, action: str, payload: ActionIn
-) -> dict[str, Any]:
-    """One step: request_correction, accept, refuse_intake, review, approve, refuse, extend,
-    special_start, special_end, close, deliver, forward, void."""
-    staff = _staff(request)
-    case = selectors.case_for_staff(staff, number)
-    data = payload.dict()
-    expected = data.pop("expected_version")
-    return _out(
-        services.case_act(
-            case=case,
-            staff=staff,
-            action=action,
-            expected_version=expected,
-            payload=data,
-        )
-    )
-
-
-class CounterCaseIn(Schema):
-    service_code: str
-    applicant_doc_type: str = "resident_id"
-    applicant_doc_number: str
-    form: dict[str, Any] = {}
+def unknown_action(request: HttpRequest, number: str, action: str) -> dict[str, Any]:
+    selectors.case_for_staff(_staff(request), number)
+    raise InvalidInput("invalid_action", _("未知的办理操作。"))
 
 
 @router.post("/workbench/counter-cases", response={201: CaseOut}, auth=bearer)
 def counter_case(request: HttpRequest, payload: CounterCaseIn) -> Status:
     """A clerk enters a walk-in applicant's application (channel `counter`)."""
     case = services.case_create_at_counter(staff=_staff(request), **payload.dict())
-    return Status(201, _out(case))
-
-
-class SupervisionRowOut(Schema):
-    department: str
-    code: str
-    on_track: int
-    due_soon: int
-    overdue: int
-    on_time_promised: int
-    on_time_legal: int
-    late: int
-    pending: int
-
-
-class FlaggedOut(Schema):
-    number: str
-    department: str
-    service_name: str
-    status: str
-    legal_deadline: dt.date | None
-    promised_deadline: dt.date | None
-    state: str
-
-
-class SupervisionOut(Schema):
-    today: dt.date
-    departments: list[SupervisionRowOut]
-    flagged: list[FlaggedOut]
+    return Status(201, _out(case, "staff"))
 
 
 @router.get("/supervision", response=SupervisionOut, auth=bearer)
 def supervision(request: HttpRequest, department: str | None = None) -> dict[str, Any]:
     """效能监察: cases near or past their limits, and on-time status, by department.
     Supervisors see every department; a department head sees their own."""
-    from tongban.catalog.constants import StaffRole
-
     staff = _staff(request)
     if staff.has_role(StaffRole.SUPERVISOR):
         scope = department
@@ -543,9 +505,5 @@ def progress(request: HttpRequest, number: str, identity: str) -> dict[str, Any]
         "department": case.department.name,
         "received_on": case.received_on,
         "legal_deadline": case.legal_deadline,
-        "steps": [
-            {**e, "data": {}}
-            for e in _events(case)
-            if e["action"] not in ("claim", "release")
-        ],
+        "steps": [{**e, "data": {}} for e in _events(case, "applicant")],
     }

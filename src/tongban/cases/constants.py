@@ -32,6 +32,7 @@ WITHDRAWABLE = frozenset(
 class Action(models.TextChoices):
     """Everything that changes a case, as recorded in its event log."""
 
+    DRAFT = "draft", _("填写申请")
     SUBMIT = "submit", _("提交申请")
     REQUEST_CORRECTION = "request_correction", _("一次性告知补正材料")
     SUPPLEMENT = "supplement", _("补正材料")

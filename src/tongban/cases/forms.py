@@ -4,7 +4,7 @@ The schema's constraints are carried twice: into HTML attributes, so the browser
 each field as the applicant types (`web/form-check.js` shows the message under it), and
 into Django validators, so a browser without JavaScript gets the same messages back under
 the same fields. The service checks the values against the schema once more
-(`cases.services._form_check`); the views attach its per-field messages to the fields.
+(`cases.services.form_check`); the views attach its per-field messages to the fields.
 """
 
 import datetime as dt

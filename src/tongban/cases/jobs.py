@@ -2,27 +2,23 @@
 
 import datetime as dt
 
+from tongban.cases.materials import orphan_files_sweep
+from tongban.cases.services import accept_by_law_due, deadlines_pending_recompute
 from tongban.ops.jobs import periodic
 
 
 @periodic(every=dt.timedelta(minutes=10), name="cases.accept_by_law")
 def accept_by_law() -> object:
     """Art. 32: accept what nobody answered within 5 working days, from its receipt."""
-    from tongban.cases.services import accept_by_law_due
-
     return accept_by_law_due()
 
 
 @periodic(every=dt.timedelta(hours=1), name="cases.pending_deadlines")
 def pending_deadlines() -> object:
-    from tongban.cases.services import deadlines_pending_recompute
-
     return deadlines_pending_recompute()
 
 
 @periodic(every=dt.timedelta(hours=1), name="cases.orphan_files")
 def orphan_files() -> object:
     """Files whose material row never committed (a crash mid-upload) are removed."""
-    from tongban.cases.materials import orphan_files_sweep
-
     return orphan_files_sweep()

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import logging
+import time
 from typing import Any
 
 import filetype
@@ -44,12 +45,12 @@ def _max_bytes() -> int:
 def _check_opens(data: bytes, content_type: str) -> None:
     try:
         if content_type == "application/pdf":
-            from pypdf import PdfReader
+            from pypdf import PdfReader  # start-up: loaded on the first upload
 
             if len(PdfReader(io.BytesIO(data)).pages) == 0:
                 raise ValueError("no pages")
         else:
-            from PIL import Image
+            from PIL import Image  # start-up: loaded on the first upload
 
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
@@ -267,8 +268,6 @@ def orphan_files_sweep(*, older_than_seconds: int = 3600) -> int:
 
     Only through the storage API, so it works alike on the local disk and in a bucket,
     where "folders" are key prefixes."""
-    import time
-
     try:
         folders, _files = default_storage.listdir("cases")
     except FileNotFoundError:

@@ -8,14 +8,17 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tongban.accounts.identifiers import document_index, phone_index
 from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.selectors import acting_ids
-from tongban.accounts.services import document_index, phone_index
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
 from tongban.catalog.models import ServiceItem
+from tongban.core import clock
 from tongban.core.errors import DomainError, NotFound
 from tongban.core.phones import phone_normalise
+from tongban.workdays.calendar import CalendarMissing
+from tongban.workdays.selectors import calendar_get
 
 OPEN = [
     Status.RECEIVED,
@@ -213,10 +216,6 @@ def _state(case: Case, today: Any, soon: Any) -> str:
 def supervision(*, department_code: str | None = None) -> dict[str, Any]:
     """Open cases near or past their legal limit, and decided cases measured against the
     promised limit, by department."""
-    from tongban.core import clock
-    from tongban.workdays.calendar import CalendarMissing
-    from tongban.workdays.selectors import calendar_get
-
     today = clock.today()
     try:
         soon = calendar_get().add(today, DUE_SOON_WORKING_DAYS, "working_days")

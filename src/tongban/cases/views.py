@@ -1,20 +1,24 @@
 """Pages: apply and follow (applicants), the workbench queue and case page (staff)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import person_of, staff_of
 from tongban.cases import selectors, services
 from tongban.cases.constants import WITHDRAWABLE, Action, SpecialProcedureKind, Status
+from tongban.cases.documents import document_response
 from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
 from tongban.cases.materials import material_upload
 from tongban.cases.models import Case
+from tongban.cases.timeline import timeline_for
+from tongban.catalog.constants import StaffRole
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.notifications.selectors import staff_inbox
@@ -185,7 +189,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             and case.submitted_by_id == person.pk,
             "can_withdraw": case.status in WITHDRAWABLE
             and case.submitted_by_id == person.pk,
-            "timeline": selectors.case_timeline(case),
+            "timeline": timeline_for(
+                case, selectors.case_timeline(case), audience="applicant"
+            ),
             "is_applicant": True,
         },
     )
@@ -208,23 +214,6 @@ def _file(case: Case, material_id: int) -> FileResponse:
         content_type=material.content_type,
         filename=material.original_name or material.file.name,
     )
-
-
-def document_response(case: Case, document_number: str) -> HttpResponse:
-    """A notice or decision of the case as PDF (pages and the API both answer with this)."""
-    from tongban.cases.pdf import document_pdf
-
-    document = case.documents.filter(number=document_number).first()
-    if document is None:
-        raise NotFound("not_found", _("未找到该文书。"))
-    response = HttpResponse(
-        document_pdf(document, applicant=case.applicant_name),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.number}-{document.kind}.pdf"'
-    )
-    return response
 
 
 @login_required
@@ -294,6 +283,71 @@ PRIMARY = {
 }
 
 
+def _lines(post: QueryDict, name: str) -> list[str]:
+    return [line.strip() for line in post.get(name, "").splitlines() if line.strip()]
+
+
+def _limit_days(post: QueryDict) -> int | None:
+    value = post.get("limit_days", "").strip()
+    return int(value) if value else None
+
+
+# Each staff step: its service, and the fields of its form on the case page.
+STEPS: dict[str, tuple[Callable[..., Case], Callable[[QueryDict], dict[str, Any]]]] = {
+    Action.REQUEST_CORRECTION: (
+        services.case_request_correction,
+        lambda post: {"items": _lines(post, "items")},
+    ),
+    Action.ACCEPT: (services.case_accept, lambda post: {}),
+    Action.REFUSE_INTAKE: (
+        services.case_refuse_intake,
+        lambda post: {"reason": post.get("reason", "")},
+    ),
+    Action.REVIEW: (
+        services.case_review,
+        lambda post: {
+            "opinion": post.get("opinion", ""),
+            "recommend": post.get("recommend", "approve"),
+        },
+    ),
+    Action.APPROVE: (services.case_approve, lambda post: {}),
+    Action.REFUSE: (
+        services.case_refuse,
+        lambda post: {"reason": post.get("reason", "")},
+    ),
+    Action.EXTEND: (
+        services.case_extend,
+        lambda post: {"reason": post.get("reason", "")},
+    ),
+    Action.SPECIAL_START: (
+        services.case_special_start,
+        lambda post: {
+            "kind": post.get("kind", ""),
+            "reason": post.get("reason", ""),
+            "basis": post.get("basis", ""),
+            "limit_days": _limit_days(post),
+        },
+    ),
+    Action.SPECIAL_END: (
+        services.case_special_end,
+        lambda post: {"result": post.get("result", "")},
+    ),
+    Action.CLOSE: (services.case_close, lambda post: {}),
+    Action.DELIVER: (
+        services.case_deliver,
+        lambda post: {"proof": post.get("proof", "")},
+    ),
+    Action.FORWARD: (
+        services.case_forward,
+        lambda post: {
+            "service_code": post.get("service_code", ""),
+            "reason": post.get("reason", ""),
+        },
+    ),
+    Action.VOID: (services.case_void, lambda post: {"reason": post.get("reason", "")}),
+}
+
+
 @login_required(login_url="accounts:staff_login")
 def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
     try:
@@ -304,33 +358,23 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action in ("claim", "release"):
-                services.case_claim(case=case, staff=staff, release=action == "release")
-            else:
-                payload = {
-                    "items": [
-                        line.strip()
-                        for line in request.POST.get("items", "").splitlines()
-                        if line.strip()
-                    ],
-                    "reason": request.POST.get("reason", ""),
-                    "opinion": request.POST.get("opinion", ""),
-                    "kind": request.POST.get("kind", ""),
-                    "basis": request.POST.get("basis", ""),
-                    "result": request.POST.get("result", ""),
-                    "proof": request.POST.get("proof", ""),
-                    "service_code": request.POST.get("service_code", ""),
-                }
-                services.case_act(
+            if action == "claim":
+                services.case_claim(case=case, staff=staff)
+            elif action == "release":
+                services.case_release(case=case, staff=staff)
+            elif action in STEPS:
+                step, fields = STEPS[action]
+                step(
                     case=case,
                     staff=staff,
-                    action=action,
                     expected_version=int(request.POST.get("version", 0)),
-                    payload=payload,
+                    **fields(request.POST),
                 )
                 messages.success(
                     request, _("已完成：%(action)s") % {"action": Action(action).label}
                 )
+            else:
+                messages.error(request, _("未知的办理操作。"))
         except DomainError as error:
             _error(request, error)
         except ValueError:
@@ -344,7 +388,9 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
             "staff": staff,
             "case": case,
             "materials": _materials(case),
-            "timeline": selectors.case_timeline(case),
+            "timeline": timeline_for(
+                case, selectors.case_timeline(case), audience="staff"
+            ),
             "primary": PRIMARY.get(Status(case.status)),
             "special_kinds": SpecialProcedureKind.choices,
             "open_procedure": case.special_procedures.filter(
@@ -360,8 +406,6 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
 @login_required(login_url="accounts:staff_login")
 def supervision(request: HttpRequest) -> HttpResponse:
     """效能监察: every department for supervisors, their own for department heads."""
-    from tongban.catalog.constants import StaffRole
-
     staff = staff_of(request.user)
     if staff is None or not staff.has_role(
         StaffRole.SUPERVISOR, StaffRole.DEPARTMENT_HEAD

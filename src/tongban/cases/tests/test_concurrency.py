@@ -35,13 +35,17 @@ def test_two_clerks_at_the_same_moment(world: World) -> None:
             )
             barrier.wait()
             try:
-                services.case_act(
-                    case=case,
-                    staff=staff,
-                    action=action,
-                    expected_version=version,
-                    payload={"reason": "不属于本机关职权范围。"},
-                )
+                if action == "accept":
+                    services.case_accept(
+                        case=case, staff=staff, expected_version=version
+                    )
+                else:
+                    services.case_refuse_intake(
+                        case=case,
+                        staff=staff,
+                        expected_version=version,
+                        reason="不属于本机关职权范围。",
+                    )
                 outcomes.append(f"won:{action}")
             except Conflict as error:
                 outcomes.append(f"lost:{error.code}")

@@ -181,7 +181,8 @@ def test_invalid_transitions_change_nothing(
 ) -> None:
     number = _case(world)["number"]
     before = _state(number)
-    response = world.act(getattr(world, who), number, action, reason="x", opinion="x")
+    body = {"review": {"opinion": "x"}, "extend": {"reason": "x"}}.get(action, {})
+    response = world.act(getattr(world, who), number, action, **body)
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert _state(number) == before

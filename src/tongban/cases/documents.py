@@ -1,0 +1,26 @@
+"""A case's notices and decisions as PDF responses, for its pages and its API alike."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from tongban.cases.models import Case
+from tongban.core.errors import NotFound
+
+
+def document_response(case: Case, document_number: str) -> HttpResponse:
+    """A notice or decision of the case as PDF (pages and the API both answer with this)."""
+    from tongban.cases.pdf import (
+        document_pdf,  # start-up: reportlab loads only when asked
+    )
+
+    document = case.documents.filter(number=document_number).first()
+    if document is None:
+        raise NotFound("not_found", _("未找到该文书。"))
+    response = HttpResponse(
+        document_pdf(document, applicant=case.applicant_name),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.number}-{document.kind}.pdf"'
+    )
+    return response

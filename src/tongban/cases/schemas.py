@@ -1,0 +1,192 @@
+"""The cases API's bodies and answers: what each endpoint takes and gives back.
+
+Each staff step has its own body (`StepIn` and its subclasses): the OpenAPI document shows
+exactly what each takes, and an unknown field is refused with 422.
+"""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from tongban.cases.constants import SpecialProcedureKind
+
+
+class CaseIn(Schema):
+    service_code: str
+    form: dict[str, Any] = {}
+    channel: str = "web"
+    submit: bool = False
+
+
+class FormIn(Schema):
+    form: dict[str, Any]
+
+
+class SupplementIn(Schema):
+    form: dict[str, Any] | None = None
+    note: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class StepIn(Schema):
+    """A staff step's body: the case's version the clerk acted on, and nothing unknown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(description="the case's `version` you acted on")
+
+
+class CorrectionIn(StepIn):
+    items: list[str] = Field(description="everything to correct, one item each")
+
+
+class ReasonIn(StepIn):
+    reason: str
+
+
+class ReviewIn(StepIn):
+    opinion: str
+    recommend: Literal["approve", "refuse"] = "approve"
+
+
+class SpecialStartIn(StepIn):
+    kind: SpecialProcedureKind
+    reason: str
+    basis: str = Field(description="the legal basis of the special procedure")
+    limit_days: int | None = Field(None, ge=1, le=3650)
+
+
+class SpecialEndIn(StepIn):
+    result: str
+
+
+class DeliverIn(StepIn):
+    proof: str = Field(description="how it was delivered, and its receipt or waybill")
+
+
+class ForwardIn(StepIn):
+    service_code: str = Field(
+        description="the item as the receiving department implements it"
+    )
+    reason: str
+
+
+class CaseEventOut(Schema):
+    at: dt.datetime
+    action: str
+    label: str = Field(
+        description="what happened, in plain words of the language asked"
+    )
+    detail: str = Field(description="its facts in a sentence")
+    by: str = Field(
+        description="who acted: the applicant, the department (to applicants), or staff"
+    )
+    document: str = Field(description="the number of the document it issued, or empty")
+    from_status: str
+    to_status: str
+    data: dict[str, Any] = Field(description="the event's typed payload")
+
+
+class DocumentOut(Schema):
+    kind: str
+    label: str
+    number: str
+    issued_at: dt.datetime
+    content: dict[str, Any]
+
+
+class MaterialOut(Schema):
+    position: int
+    name: str
+    source: str
+    fetched: bool
+    provenance: dict[str, Any]
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class CaseOut(Schema):
+    number: str
+    version: int
+    status: str
+    status_label: str
+    service_code: str
+    service_name: str
+    department: str
+    applicant: str
+    channel: str
+    received_on: dt.date | None
+    accepted_on: dt.date | None
+    accepted_by_law: bool
+    correction_due: dt.date | None
+    legal_deadline: dt.date | None
+    promised_deadline: dt.date | None
+    deadline_pending_year: int | None
+    extended: bool
+    closing_type: str
+    delivered: bool
+    form: dict[str, Any]
+    materials: list[MaterialOut]
+    documents: list[DocumentOut]
+    timeline: list[CaseEventOut]
+
+
+class CaseRowOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    service_name: str
+    received_on: dt.date | None
+    legal_deadline: dt.date | None
+
+
+class ProgressOut(Schema):
+    number: str
+    status_label: str
+    service_name: str
+    department: str
+    received_on: dt.date | None
+    legal_deadline: dt.date | None
+    steps: list[CaseEventOut]
+
+
+class CounterCaseIn(Schema):
+    service_code: str
+    applicant_doc_type: str = "resident_id"
+    applicant_doc_number: str
+    form: dict[str, Any] = {}
+
+
+class SupervisionRowOut(Schema):
+    department: str
+    code: str
+    on_track: int
+    due_soon: int
+    overdue: int
+    on_time_promised: int
+    on_time_legal: int
+    late: int
+    pending: int
+
+
+class FlaggedOut(Schema):
+    number: str
+    department: str
+    service_name: str
+    status: str
+    legal_deadline: dt.date | None
+    promised_deadline: dt.date | None
+    state: str
+
+
+class SupervisionOut(Schema):
+    today: dt.date
+    departments: list[SupervisionRowOut]
+    flagged: list[FlaggedOut]

@@ -1,0 +1,106 @@
+"""Review and decision (审查, 决定): the reviewer's opinion, then approval or refusal by
+someone else (审批分离)."""
+
+from django.utils.translation import gettext as _
+
+from tongban.accounts.models import StaffProfile
+from tongban.cases import constants as c
+from tongban.cases import events
+from tongban.cases.constants import Action, DocumentKind
+from tongban.cases.deadlines import delivery_due, iso
+from tongban.cases.machine import role_for
+from tongban.cases.models import Case, CaseDocument
+from tongban.cases.services._step import (
+    department_staff,
+    document_issue,
+    staff_step,
+    tell_staff,
+    text_require,
+    workflow_of,
+)
+from tongban.catalog.constants import WorkflowStep
+from tongban.core import clock
+from tongban.core.errors import Forbidden
+
+RECOMMENDATIONS = ("approve", "refuse")
+
+
+def case_review(
+    *,
+    case: Case,
+    staff: StaffProfile,
+    expected_version: int,
+    opinion: str,
+    recommend: str = "approve",
+) -> Case:
+    def work() -> events.Happened:
+        text = text_require(opinion, "opinion", _("请填写审查意见。"))
+        choice = recommend if recommend in RECOMMENDATIONS else "approve"
+        return events.reviewed(opinion=text, recommend=choice)
+
+    def tell_approvers() -> None:
+        approvers = department_staff(
+            case.department_id, role_for(WorkflowStep.DECIDE, workflow_of(case))
+        )
+        others = [user for user in approvers if user.pk != staff.user_id]
+        tell_staff(case, "staff.reviewed", others)
+
+    return staff_step(
+        case=case,
+        staff=staff,
+        action=Action.REVIEW,
+        expected_version=expected_version,
+        work=work,
+        after=tell_approvers,
+    )
+
+
+def _decide(
+    case: Case, staff: StaffProfile, kind: str, extra: dict[str, str]
+) -> CaseDocument:
+    reviewers = set(
+        case.events.filter(action=Action.REVIEW).values_list("actor_id", flat=True)
+    )
+    if staff.user_id in reviewers:
+        raise Forbidden(
+            "not_authorised", _("同一办件的审查人不能作出决定（审批分离）。")
+        )
+    case.decided_on = clock.today()
+    case.delivery_due = delivery_due(case)
+    return document_issue(case, kind, {"decided_on": iso(case.decided_on), **extra})
+
+
+def case_approve(*, case: Case, staff: StaffProfile, expected_version: int) -> Case:
+    def work() -> events.Happened:
+        document = _decide(case, staff, DocumentKind.APPROVAL, {})
+        return events.approved(case, document=document)
+
+    return staff_step(
+        case=case,
+        staff=staff,
+        action=Action.APPROVE,
+        expected_version=expected_version,
+        work=work,
+    )
+
+
+def case_refuse(
+    *, case: Case, staff: StaffProfile, expected_version: int, reason: str
+) -> Case:
+    def work() -> events.Happened:
+        text = text_require(reason, "reason", _("请写明不予许可的理由。"))
+        document = _decide(
+            case,
+            staff,
+            DocumentKind.REFUSAL,
+            {"reason": text, "rights": str(c.APPEAL_RIGHTS)},
+        )
+        return events.refused(case, reason=text, document=document)
+
+    return staff_step(
+        case=case,
+        staff=staff,
+        action=Action.REFUSE,
+        expected_version=expected_version,
+        work=work,
+    )

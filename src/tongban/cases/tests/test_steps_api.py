@@ -1,0 +1,62 @@
+"""Each staff step is its own endpoint with its own body: unknown fields are refused."""
+
+import pytest
+
+from tongban.cases.models import Case, CaseEvent
+from tongban.cases.tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+STEPS = {
+    "request_correction": {"items"},
+    "accept": set(),
+    "refuse_intake": {"reason"},
+    "review": {"opinion", "recommend"},
+    "approve": set(),
+    "refuse": {"reason"},
+    "extend": {"reason"},
+    "special_start": {"kind", "reason", "basis", "limit_days"},
+    "special_end": {"result"},
+    "close": set(),
+    "deliver": {"proof"},
+    "forward": {"service_code", "reason"},
+    "void": {"reason"},
+}
+
+
+def test_the_contract_lists_each_steps_own_body(world: World) -> None:
+    document = world.api.client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    for action, fields in STEPS.items():
+        path = f"/api/v1/workbench/cases/{{number}}/actions/{action}"
+        body = document["paths"][path]["post"]["requestBody"]["content"]
+        reference = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        schema = schemas[reference]
+        assert set(schema["properties"]) == {"expected_version", *fields}, action
+        assert schema.get("additionalProperties") is False, action
+    generic = "/api/v1/workbench/cases/{number}/actions/{action}"
+    assert generic not in document["paths"]
+
+
+def test_an_unknown_field_or_step_is_refused_and_changes_nothing(
+    world: World,
+) -> None:
+    number = world.apply().json()["number"]
+    version = Case.objects.get(number=number).row_version
+    events = CaseEvent.objects.filter(case__number=number).count()
+    typo = world.act(world.clerk, number, "accept", reson="x")
+    assert typo.status_code == 422
+    assert typo.json()["code"] == "invalid_input"
+    wrong_kind = world.act(
+        world.reviewer, number, "special_start", kind="party", reason="x", basis="x"
+    )
+    assert wrong_kind.status_code == 422
+    unknown = world.act(world.clerk, number, "approve_everything")
+    assert unknown.status_code == 422
+    assert unknown.json()["code"] == "invalid_action"
+    elsewhere = world.act(
+        world.clerk, "310000-20260101-0000-00001", "accept", expected_version=1
+    )
+    assert elsewhere.status_code == 404
+    assert Case.objects.get(number=number).row_version == version
+    assert CaseEvent.objects.filter(case__number=number).count() == events
