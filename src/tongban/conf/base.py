@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.conf.env import (
     database_from_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -186,13 +187,44 @@ TONGBAN_CALENDAR_WARNING_MONTH = env_int("TONGBAN_CALENDAR_WARNING_MONTH", 10)
 # "aes" (AES-256-GCM, HMAC-SHA256) or "sm" (SM4-GCM, HMAC-SM3, the national suite).
 DATA_KEY = env_str("TONGBAN_DATA_KEY", "")
 CRYPTO_SUITE = env_str("TONGBAN_CRYPTO_SUITE", "aes")
-# Outside systems: each at its configured URL, else at the local stand-ins' recorded port.
+# Outside systems (tongban.contrib; docs/decisions/0015-outside-system-backends.md).
+# Each at its configured URL, else at the local stand-ins' recorded port.
 OUTSIDE_SYSTEMS = {
     "sms": env_str("TONGBAN_SMS_URL", ""),
     "population": env_str("TONGBAN_POPULATION_URL", ""),
     "exit_entry": env_str("TONGBAN_EXIT_ENTRY_URL", ""),
     "legal_entity": env_str("TONGBAN_LEGAL_ENTITY_URL", ""),
 }
+# The class that answers for each: a dotted path, as EMAIL_BACKEND; one SMS gateway, and
+# the registries by name (several live at once). The HTTP clients serve real and stand-in.
+SMS_BACKEND = env_str("TONGBAN_SMS_BACKEND", "tongban.contrib.sms.http.HttpSmsGateway")
+REGISTRY_BACKENDS = {
+    "population": env_str(
+        "TONGBAN_POPULATION_BACKEND",
+        "tongban.contrib.registries.http.HttpPopulationRegistry",
+    ),
+    "exit_entry": env_str(
+        "TONGBAN_EXIT_ENTRY_BACKEND",
+        "tongban.contrib.registries.http.HttpPersonRegistry",
+    ),
+    "legal_entity": env_str(
+        "TONGBAN_LEGAL_ENTITY_BACKEND",
+        "tongban.contrib.registries.http.HttpEntityRegistry",
+    ),
+}
+# Their HTTP calls: seconds to connect and to wait for each read; how many times a call
+# that failed is tried again (GET and HEAD; any method only if the request was never sent);
+# connections kept open per host and process.
+OUTSIDE_SYSTEM_CONNECT_TIMEOUT = env_float(
+    "TONGBAN_OUTSIDE_SYSTEM_CONNECT_TIMEOUT", 3.0
+)
+OUTSIDE_SYSTEM_READ_TIMEOUT = env_float("TONGBAN_OUTSIDE_SYSTEM_READ_TIMEOUT", 5.0)
+OUTSIDE_SYSTEM_RETRIES = env_int("TONGBAN_OUTSIDE_SYSTEM_RETRIES", 2)
+OUTSIDE_SYSTEM_POOL_SIZE = env_int("TONGBAN_OUTSIDE_SYSTEM_POOL_SIZE", 10)
+# `tongban standins` listens on these ports (0: a free one, recorded in the data folder);
+# fixed where an address must survive restarts (a URL written into a certificate).
+STANDINS_PORT = env_int("TONGBAN_STANDINS_PORT", 0)
+STANDINS_SMTP_PORT = env_int("TONGBAN_STANDINS_SMTP_PORT", 0)
 # Early pilot credit codes that fail the GB 32100 check but are real (domain.md §1).
 USCC_PILOT_CODES = env_list("TONGBAN_USCC_PILOT_CODES", ["91350100M0001TGQXM"])
 # Audit checkpoints are written outside the database, signed with their own key.

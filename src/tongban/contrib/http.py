@@ -1,14 +1,24 @@
-"""One small JSON-over-HTTP client for every outside system, and where each one lives."""
+"""The one HTTP client of every outside system, and where each system lives.
+
+One urllib3 `PoolManager` per process (made on first use, made again after a fork; it is
+thread-safe) keeps connections open between calls. Every call has a connect and a read
+timeout. A call that fails before the request was sent (connection refused, connect
+timeout) is tried again whatever its method; one that fails after is tried again only for
+GET and HEAD, so a POST such as sending an SMS is never sent twice.
+"""
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
+import os
+import threading
 from typing import Any
+from urllib.parse import urlencode
 
+import urllib3
 from django.conf import settings
 
 from tongban.ops.ports import port_read
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 
 
 class OutsideSystemUnavailable(Exception):
@@ -28,6 +38,41 @@ def system_url(name: str) -> str:
     return f"http://127.0.0.1:{port}/{name}"
 
 
+_pool: urllib3.PoolManager | None = None
+_pool_pid = 0
+_pool_lock = threading.Lock()
+
+
+def pool() -> urllib3.PoolManager:
+    """This process's connection pool (a forked child makes its own: sockets are not shared)."""
+    global _pool, _pool_pid
+    pid = os.getpid()
+    if _pool is None or _pool_pid != pid:
+        with _pool_lock:
+            if _pool is None or _pool_pid != pid:
+                _pool = urllib3.PoolManager(
+                    num_pools=20, maxsize=settings.OUTSIDE_SYSTEM_POOL_SIZE
+                )
+                _pool_pid = pid
+    return _pool
+
+
+def _retries(method: str) -> urllib3.Retry:
+    attempts = int(settings.OUTSIDE_SYSTEM_RETRIES)
+    return urllib3.Retry(
+        total=attempts,
+        connect=attempts,
+        read=attempts if method in IDEMPOTENT_METHODS else 0,
+        status=0,
+        other=0,
+        redirect=3,
+        allowed_methods=IDEMPOTENT_METHODS,
+        backoff_factor=0.1,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
 def call(
     system: str,
     method: str,
@@ -35,29 +80,37 @@ def call(
     *,
     body: dict[str, Any] | None = None,
     query: dict[str, str] | None = None,
-    timeout: float = 5.0,
 ) -> tuple[int, Any]:
     """Send one request; answers (status, decoded JSON). 4xx answers are returned, not raised."""
+    method = method.upper()
     url = system_url(system) + path
     if query:
-        url += "?" + urllib.parse.urlencode(query)
-    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 — the URL is configuration, http(s) only
-        url,
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        url += "?" + urlencode(query)
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        headers["Content-Type"] = "application/json"
+    timeout = urllib3.Timeout(
+        connect=float(settings.OUTSIDE_SYSTEM_CONNECT_TIMEOUT),
+        read=float(settings.OUTSIDE_SYSTEM_READ_TIMEOUT),
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        if error.code >= 500:
-            raise OutsideSystemUnavailable(f"{system}: HTTP {error.code}") from error
-        try:
-            payload = json.loads(error.read() or b"null")
-        except ValueError:
-            payload = None
-        return error.code, payload
-    except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as error:
+        response = pool().request(
+            method,
+            url,
+            body=data,
+            headers=headers,
+            timeout=timeout,
+            retries=_retries(method),
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as error:
         raise OutsideSystemUnavailable(f"{system}: {error}") from error
+    if response.status >= 500:
+        raise OutsideSystemUnavailable(f"{system}: HTTP {response.status}")
+    try:
+        return response.status, json.loads(response.data or b"null")
+    except ValueError as error:
+        if response.status >= 400:
+            return response.status, None
+        raise OutsideSystemUnavailable(f"{system}: not JSON: {error}") from error

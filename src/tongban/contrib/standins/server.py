@@ -105,6 +105,10 @@ def _name_key(name: str) -> str:
 def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "tongban-standins/1"
+        # Keep-alive, as real systems do, so the platform's pooled connections are reused;
+        # an idle connection is closed after a minute.
+        protocol_version = "HTTP/1.1"
+        timeout = 60
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
@@ -208,8 +212,44 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def make_server(folder: Path, port: int = 0) -> ThreadingHTTPServer:
+class StandinServer(ThreadingHTTPServer):
+    """The stand-ins' HTTP server; counts the TCP connections it accepted."""
+
+    daemon_threads = True
+    connections = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
+
+
+def make_server(folder: Path, port: int = 0) -> StandinServer:
     """A stand-in server bound to 127.0.0.1 (port 0 picks a free one); call serve_forever."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(Records(folder)))
-    server.daemon_threads = True
-    return server
+    return StandinServer(("127.0.0.1", port), _handler(Records(folder)))
+
+
+def standins_start(
+    folder: Path, port: int | None = None, smtp_port: int | None = None
+) -> tuple[StandinServer, Any]:
+    """Start the HTTP and SMTP stand-ins (SMTP in a thread) and record their ports.
+
+    The ports default to `STANDINS_PORT` and `STANDINS_SMTP_PORT`, where 0 is a free port.
+    Answers both servers; the caller runs the HTTP one with `serve_forever`.
+    """
+    import threading
+
+    from django.conf import settings
+
+    from tongban.contrib.standins.smtp import SmtpServer
+    from tongban.ops.ports import port_record
+
+    if port is None:
+        port = int(settings.STANDINS_PORT)
+    if smtp_port is None:
+        smtp_port = int(settings.STANDINS_SMTP_PORT)
+    server = make_server(folder, port)
+    smtp = SmtpServer(folder, smtp_port)
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    port_record("smtp", int(smtp.server_address[1]))
+    port_record("standins", int(server.server_address[1]))
+    return server, smtp

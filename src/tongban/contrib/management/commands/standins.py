@@ -6,28 +6,24 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tongban.contrib.standins.server import make_server
-from tongban.ops.ports import port_record
+from tongban.contrib.standins.server import standins_start
 
 
 class Command(BaseCommand):
-    help = "Serve the SMS gateway and registry stand-ins on 127.0.0.1 (a free port unless --port)."
+    help = (
+        "Serve the SMS gateway and registry stand-ins on 127.0.0.1: on --port, else "
+        "TONGBAN_STANDINS_PORT, else a free port (recorded in the data folder)."
+    )
+    # The stand-ins are not the platform: its URLs and models need not load for them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=0)
+        parser.add_argument("--port", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import threading
-
-        from tongban.contrib.standins.smtp import SmtpServer
-
         folder = Path(settings.DATA_DIR) / "standins"
-        server = make_server(folder, options["port"])
-        smtp = SmtpServer(folder)
-        threading.Thread(target=smtp.serve_forever, daemon=True).start()
+        server, smtp = standins_start(folder, options["port"])
         port = int(server.server_address[1])
-        port_record("smtp", int(smtp.server_address[1]))
-        port_record("standins", port)
         self.stdout.write(
             f"stand-ins at http://127.0.0.1:{port}/ (SMS: /sms/, mail: /mail/), "
             f"SMTP on 127.0.0.1:{smtp.server_address[1]}"
@@ -37,3 +33,4 @@ class Command(BaseCommand):
             server.serve_forever()
         finally:
             server.server_close()
+            smtp.server_close()

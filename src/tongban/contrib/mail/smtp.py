@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 
 from tongban.ops.ports import port_read
@@ -11,8 +12,6 @@ class StandinAwareSmtpBackend(EmailBackend):
     """Django's SMTP backend; without a configured host it uses the local SMTP stand-in."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from django.conf import settings
-
         if not getattr(settings, "SMTP_HOST_CONFIGURED", False):
             kwargs.setdefault("host", "127.0.0.1")
             kwargs.setdefault("port", port_read("smtp") or 25)
