@@ -26,7 +26,7 @@ help:
 	@echo "make demo         install everything and serve tongban at http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test         install everything and run the whole suite (lint, types, SQLite, PostgreSQL, browser)"
 	@echo "make setup        only install (idempotent)"
-	@echo "make bench        run the benchmarks and write docs/benchmarks.md"
+	@echo "make bench        run the benchmarks and write docs/benchmarks.md (ONLY=<area>: one area's section)"
 	@echo "make screenshots  refresh the README screenshots"
 	@echo "make openapi      rewrite docs/openapi.json after a deliberate API change"
 
@@ -54,10 +54,13 @@ demo: setup
 test: setup
 	@scripts/run-tests
 
-# wrk (Debian package) is the load generator of the cases benchmark.
+# One area, or several (`make bench ONLY=deadlines`, `ONLY=search,cases`; the areas are
+# `bench/run.py --list`) replace only their sections of docs/benchmarks.md; no ONLY runs
+# them all. wrk (Debian package) is the load generator of the cases benchmark.
+ONLY ?=
 bench: setup
-	@scripts/apt-ensure wrk
-	@$(VENV)/bin/python bench/run.py
+	@[ -n "$(ONLY)" ] && [[ ",$(ONLY)," != *,cases,* ]] || scripts/apt-ensure wrk
+	@$(VENV)/bin/python bench/run.py $(if $(ONLY),--only "$(ONLY)")
 
 screenshots: setup
 	@scripts/screenshots

@@ -3,7 +3,8 @@
 - submissions per second: form plus three 100 KB PDFs in one multipart request
   (`POST /api/v1/cases/submissions`), 16 connections, beside a bare Django view doing one
   insert, in the same run, and beside the floor of any submission (the same request parsed,
-  its files hashed and stored, one insert);
+  its files hashed and stored, one insert) — both baselines are `tongban.benchmarks`, which
+  the URL map mounts at /bench/ only with TONGBAN_BENCH (set below);
 - with generated cases in the database: the applicant's case list and the staff queue,
   one connection (p50 / p99) and 16 connections (requests per second);
 - peak resident memory (VmHWM) of the gunicorn workers.
@@ -23,6 +24,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("TONGBAN_BENCH_ROUNDS", "3"))
@@ -45,10 +50,6 @@ def _free_port() -> int:
 def _pdf_of(size: int) -> bytes:
     """A scanned page as phones and scanners make it: one A4 page holding a JPEG of about
     `size` bytes (noise, so it does not compress)."""
-    from PIL import Image
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
     side, pdf = 64, b""
     while len(pdf) < size:
         picture = Image.frombytes("L", (side, side), os.urandom(side * side))

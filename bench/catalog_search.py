@@ -12,7 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import django
 import yaml
+from django.core.management import call_command
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBJECTS = [
@@ -65,6 +68,7 @@ QUERIES = [
 
 
 def synthetic_catalog(root: Path, count: int) -> None:
+    # start-up: __main__ puts src/ on the path first (the script needs no installed tongban)
     from tongban.core.identifiers import uscc_make
 
     generator = random.Random(20201017)
@@ -147,12 +151,8 @@ def synthetic_catalog(root: Path, count: int) -> None:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.conf.test")
-    import django
-
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
+    # start-up: tongban's models load only after django.setup()
     from tongban.catalog.selectors import ServiceFilters, service_search
     from tongban.catalog.services import catalog_load
 

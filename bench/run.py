@@ -3,23 +3,37 @@
 Figures are medians of several rounds, because machines here are shared and noisy.
 Each benchmark states its goal; a ratio is given against a baseline measured in the
 same run where one is meaningful.
+
+One benchmark per area (`AREAS`), each writing its own section. `make bench` runs them
+all; `make bench ONLY=deadlines` (or `ONLY=search,cases`) runs those and replaces only
+their sections, keeping the others' figures as they were, so an issue can measure its
+own area before and after its change in the same hour.
 """
 
+import argparse
 import atexit
 import datetime as dt
+import json
 import os
 import platform
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import django
+from cases_load import bench_cases_load
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 7
+OUTPUT = ROOT / "docs" / "benchmarks.md"
 
 
 def median_seconds(work: Callable[[], object], rounds: int = ROUNDS) -> float:
@@ -37,15 +51,13 @@ def setup_django() -> None:
         data = tempfile.mkdtemp(prefix="tongban-bench-")
         atexit.register(shutil.rmtree, data, ignore_errors=True)
         os.environ["TONGBAN_DATA_DIR"] = data
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
 
 
 def bench_deadlines() -> list[str]:
+    # start-up: tongban's models load only after django.setup()
+    from tongban.workdays import selectors
     from tongban.workdays.constants import LimitUnit
     from tongban.workdays.selectors import calendar_get
 
@@ -81,8 +93,6 @@ def bench_deadlines() -> list[str]:
                     counted += 1
 
     def build_calendar() -> None:
-        from tongban.workdays import selectors
-
         selectors._snapshots.clear()
         selectors.calendar_get(region="310115")
 
@@ -116,9 +126,6 @@ def bench_deadlines() -> list[str]:
 
 def bench_catalog_search() -> list[str]:
     """Search p50/p99 on a synthetic 10,000-implementation catalogue, SQLite and PostgreSQL."""
-    import json
-    import subprocess
-
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         environment = {
@@ -186,32 +193,137 @@ def bench_catalog_search() -> list[str]:
 
 
 def bench_cases() -> list[str]:
-    from cases_load import bench_cases_load
-
     count = int(os.environ.get("TONGBAN_BENCH_CASES", "1000000"))
     return bench_cases_load(generated_cases=count)
 
 
+@dataclass(frozen=True)
+class Area:
+    """One benchmark: `make bench ONLY=<name>` runs it; its section in
+    docs/benchmarks.md is the one whose heading starts with `heading`."""
+
+    name: str
+    heading: str
+    run: Callable[[], list[str]]
+
+
+AREAS = [
+    Area("deadlines", "## Deadlines", bench_deadlines),
+    Area("search", "## Catalogue search", bench_catalog_search),
+    Area("cases", "## Cases under load", bench_cases),
+]
+
+HEADER = [
+    "# Benchmarks",
+    "",
+    "Written by `make bench` (every area) or `make bench ONLY=<area>` (that area's "
+    "section only; the others are kept as they were); do not edit by hand. Medians of "
+    f"{ROUNDS} rounds unless stated; each section says when and where it was measured.",
+    "",
+]
+
+
+def areas_chosen(only: str) -> list[Area]:
+    """The areas named in `only` (comma-separated), in the registry's order; all if empty."""
+    names = [name.strip() for name in only.split(",") if name.strip()]
+    known = {area.name for area in AREAS}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(
+            f"unknown benchmark area {', '.join(unknown)}; the areas: {', '.join(sorted(known))}"
+        )
+    return [area for area in AREAS if not names or area.name in names]
+
+
+def sections_split(text: str) -> tuple[list[str], list[list[str]]]:
+    """The lines before the first `## ` heading, and each section from its heading on."""
+    header: list[str] = []
+    sections: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            sections.append([line])
+        elif sections:
+            sections[-1].append(line)
+        else:
+            header.append(line)
+    return header, sections
+
+
+def area_of(section: list[str]) -> Area | None:
+    return next((a for a in AREAS if section[0].startswith(a.heading)), None)
+
+
+def document_merge(
+    previous: str | None, measured: dict[str, list[str]], *, partial: bool
+) -> str:
+    """docs/benchmarks.md with the measured areas' sections replaced. A full run writes
+    every section afresh; a partial one keeps the header and every other section as it
+    was, and adds a measured area not yet there at the end."""
+    if previous is None or not partial:
+        header, sections = HEADER, []
+    else:
+        header, sections = sections_split(previous)
+    lines = list(header)
+    written = set()
+    for section in sections:
+        area = area_of(section)
+        if area is not None and area.name in measured:
+            section = measured[area.name]
+            written.add(area.name)
+        lines += section
+    for area in AREAS:
+        if area.name in measured and area.name not in written:
+            lines += measured[area.name]
+    return "\n".join(lines) + "\n"
+
+
+def section_measure(area: Area) -> list[str]:
+    """The area's section: its heading, when and where it was measured, its figures."""
+    lines = area.run()
+    if not lines or not lines[0].startswith(area.heading):
+        raise SystemExit(
+            f"the {area.name} benchmark's section must start with {area.heading!r}: "
+            "its old figures would not be replaced"
+        )
+    stamp = (
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}."
+    )
+    body = lines[1:]
+    while body and body[-1] == "":
+        body.pop()
+    return [lines[0], "", stamp, *body, ""]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        default="",
+        help="areas to run, comma-separated: " + ", ".join(a.name for a in AREAS),
+    )
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT, help="the document to write"
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the areas and their sections, run none",
+    )
+    arguments = parser.parse_args()
+    chosen = areas_chosen(arguments.only)
+    if arguments.list:
+        for area in chosen:
+            print(f"{area.name:10} {area.heading}  ({area.run.__name__})")
+        return
     sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT / "bench"))
     setup_django()
-    lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench`; do not edit by hand. Medians of "
-        f"{ROUNDS} rounds unless stated.",
-        "",
-        f"- measured: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "",
-        *bench_deadlines(),
-        *bench_catalog_search(),
-        *bench_cases(),
-    ]
-    output = ROOT / "docs" / "benchmarks.md"
-    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    measured = {area.name: section_measure(area) for area in chosen}
+    output: Path = arguments.output
+    previous = output.read_text(encoding="utf-8") if output.exists() else None
+    text = document_merge(previous, measured, partial=len(chosen) < len(AREAS))
+    output.write_text(text, encoding="utf-8")
+    print(text, end="")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from tongban.api.errors import api_not_found
 from tongban.api.urls import api
-from tongban.ops.views import healthz
+from tongban.web.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,7 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 if getattr(settings, "TONGBAN_BENCH", False):
-    from tongban.ops.bench import bare_insert, upload_floor
+    # start-up: the baselines are loaded only where they are mounted (never in production)
+    from tongban.benchmarks import bare_insert, upload_floor
 
     urlpatterns.append(path("bench/bare-insert", bare_insert))
     urlpatterns.append(path("bench/upload-floor", upload_floor))

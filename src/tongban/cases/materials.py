@@ -19,7 +19,7 @@ from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseMaterial
 from tongban.catalog.constants import MaterialSource
 from tongban.contrib import registries
-from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.contrib.registries import OutsideSystemUnavailable
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput
 

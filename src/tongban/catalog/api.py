@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from tongban.catalog import selectors
-from tongban.catalog.models import Collection, Department, ServiceItem
+from tongban.catalog.models import Collection, Department, ServiceItem, ServiceVersion
 from tongban.catalog.selectors import ServiceFilters
 
 router = Router(tags=["catalog"])
@@ -138,8 +138,6 @@ def service_out(item: ServiceItem) -> ServiceOut:
 
 def _with_current(items: list[ServiceItem]) -> list[ServiceItem]:
     """Attach current versions in one query (lists show limits from the content)."""
-    from tongban.catalog.models import ServiceVersion
-
     versions = ServiceVersion.objects.in_bulk(
         [item.current_id for item in items if item.current_id]
     )

@@ -210,6 +210,7 @@ class Implementation(Strict):
     def _form_is_json_schema(cls, form: dict[str, Any] | None) -> dict[str, Any] | None:
         if form is None:
             return None
+        # start-up: jsonschema (~0.2 s) only where a catalogue is checked
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
 

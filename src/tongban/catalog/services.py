@@ -184,7 +184,7 @@ class LoadOutcome:
     unchanged: int
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def catalog_load(*, root: Path, actor: str) -> LoadOutcome:
     """Publish the catalogue in `root`: new versions only for what changed, retire what is gone.
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,6 @@ def reset() -> None:
 
 def parse_moment(text: str) -> dt.datetime:
     """An ISO date-time typed by a person (a bare date means its midnight, local time)."""
-    from django.utils.dateparse import parse_date, parse_datetime
-
     try:
         moment = parse_datetime(text)
         if moment is None:

@@ -41,6 +41,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tongban import regions
+from tongban.core import clock
 from tongban.core.errors import InvalidInput
 
 __all__ = [
@@ -179,8 +180,6 @@ def document_normalise(number: str) -> str:
 def _today(today: dt.date | None) -> dt.date:
     if today is not None:
         return today
-    from tongban.core import clock
-
     return clock.today()
 
 

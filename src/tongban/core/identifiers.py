@@ -2,6 +2,11 @@
 
 import re
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tongban.core.errors import InvalidInput
+
 # GB 32100-2015: 18 characters from this set (no I, O, S, V, Z).
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -51,11 +56,6 @@ def uscc_make(prefix: str, organisation: str) -> str:
 def uscc_require(code: str) -> str:
     """A credit code, normalised, or `invalid_uscc` (422). Early pilot codes that fail the
     check are accepted when listed in `settings.USCC_PILOT_CODES`."""
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
-    from tongban.core.errors import InvalidInput
-
     normalised = "".join(code.split()).upper()
     if normalised in getattr(settings, "USCC_PILOT_CODES", ()):
         return normalised

@@ -2,11 +2,10 @@
 
 import datetime as dt
 
+from tongban.notifications.services import outbox_due
 from tongban.ops.jobs import periodic
 
 
 @periodic(every=dt.timedelta(seconds=30), name="notifications.outbox")
 def outbox() -> object:
-    from tongban.notifications.services import outbox_due
-
     return outbox_due()

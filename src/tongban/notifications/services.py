@@ -8,16 +8,15 @@ anything due: a gateway outage delays a message, never loses it.
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django_tasks_db import DatabaseBackend
 
 from tongban.accounts.models import Person
-from tongban.cases.models import Case
-from tongban.contrib.http import OutsideSystemUnavailable
-from tongban.contrib.sms import sms_send
+from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
 from tongban.core import clock, protect
 from tongban.notifications.messages import (
     STAFF_EMAIL_EVENTS,
@@ -36,6 +35,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
+
+
+class CaseKey(Protocol):
+    """A case (`cases.Case`) as far as a notification needs it: its key. Notifications sit
+    below cases and never import them (the layers contract in pyproject.toml); the
+    foreign key names the model by string."""
+
+    @property
+    def pk(self) -> Any: ...
+
 
 MAX_ATTEMPTS = 12
 # A sending attempt holds the message this long; if the sender dies it is tried again after.
@@ -58,7 +67,7 @@ def notify(
     people: "Iterable[Person]",
     event: str,
     context: dict[str, Any],
-    case: Case | None = None,
+    case: CaseKey | None = None,
 ) -> list[Notification]:
     """Tell people of an event: one inbox message each, and SMS / email as each allows.
 
@@ -77,7 +86,7 @@ def notify(
             event=event,
             title=title,
             body=text,
-            case=case,
+            case_id=None if case is None else case.pk,
             created_at=now,
         )
         for person in recipients
@@ -113,7 +122,7 @@ def notify_staff(
     users: "Iterable[AbstractBaseUser]",
     event: str,
     context: dict[str, Any],
-    case: Case | None = None,
+    case: CaseKey | None = None,
 ) -> int:
     """Tell staff on their workbench; by email too for events that need someone to act
     (`STAFF_EMAIL_EVENTS`) when the staff member has an address. Answers how many."""
@@ -127,7 +136,7 @@ def notify_staff(
             event=event,
             title=title,
             body=text,
-            case=case,
+            case_id=None if case is None else case.pk,
             created_at=now,
         )
         for user in recipients
@@ -167,8 +176,7 @@ def _enqueue_with_step(ids: list[int]) -> None:
     the task row is written in the step's own transaction — it exists exactly when the
     messages do, and the step costs one commit, not two; other queues are told after
     commit, so a worker never looks for messages not yet committed."""
-    from django_tasks_db import DatabaseBackend
-
+    # cycle: notifications.tasks runs this module's outbox_send
     from tongban.notifications.tasks import send_outbox_messages
 
     in_database = isinstance(send_outbox_messages.get_backend(), DatabaseBackend)
@@ -180,6 +188,7 @@ def _enqueue_with_step(ids: list[int]) -> None:
 
 def _enqueue(ids: list[int]) -> None:
     """One background task for the messages of one step."""
+    # cycle: notifications.tasks runs this module's outbox_send
     from tongban.notifications.tasks import send_outbox_messages
 
     try:
@@ -237,8 +246,8 @@ def staff_notification_read(*, user: "AbstractBaseUser", notification_id: int) -
     ).update(read_at=clock.now())
 
 
-def staff_case_messages_read(*, user: "AbstractBaseUser", case: Case) -> None:
+def staff_case_messages_read(*, user: "AbstractBaseUser", case: CaseKey) -> None:
     """A staff member opened the case: its messages to them count as read."""
     Notification.objects.filter(
-        staff_recipient_id=user.pk, case=case, read_at=None
+        staff_recipient_id=user.pk, case_id=case.pk, read_at=None
     ).update(read_at=clock.now())

@@ -1,6 +1,7 @@
 """Django app configuration for tongban.ops."""
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,4 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs are declared in each app's jobs.py; load them all once.
-        from django.utils.module_loading import autodiscover_modules
-
         autodiscover_modules("jobs")

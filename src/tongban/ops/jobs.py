@@ -9,6 +9,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -34,9 +37,7 @@ def periodic(
 @periodic(every=dt.timedelta(seconds=30), name="ops.worker_heartbeat")
 def enqueue_worker_heartbeat() -> object:
     """Ask the worker to sign its heartbeat, which proves the queue is being worked."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    # cycle: ops.tasks → ops.services → this module's REGISTRY
     from tongban.ops.tasks import worker_heartbeat
 
     # While the worker is down, one waiting heartbeat is enough: don't pile them up.
@@ -50,6 +51,7 @@ def enqueue_worker_heartbeat() -> object:
 @periodic(every=dt.timedelta(days=1), name="ops.prune_task_results")
 def prune_task_results() -> object:
     """Forget finished background-task results older than a week."""
+    # cycle: ops.services reads this module's REGISTRY
     from tongban.ops.services import task_results_prune
 
     return task_results_prune(older_than=dt.timedelta(days=7))

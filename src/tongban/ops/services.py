@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tongban.core import clock
 from tongban.ops.jobs import REGISTRY, PeriodicJob
@@ -38,8 +39,11 @@ class JobOutcome:
 
 
 def _claim(job: PeriodicJob, now: dt.datetime) -> bool:
-    """Take the job's due run for this process; False when it is not due or taken."""
-    with transaction.atomic():
+    """Take the job's due run for this process; False when it is not due or taken.
+
+    Durable: the claim must be committed before the job runs, or a second scheduler
+    would not see it and run the job too."""
+    with transaction.atomic(durable=True):
         state, created = JobState.objects.get_or_create(
             name=job.name, defaults={"next_run_at": now}
         )
@@ -87,8 +91,6 @@ def scheduler_tick() -> list[JobOutcome]:
 
 
 def task_results_prune(*, older_than: dt.timedelta) -> int:
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = timezone.now() - older_than
     deleted, _details = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     return deleted

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from tongban import regions
 from tongban.core import clock
 from tongban.regions.validation import region_require
 from tongban.workdays.calendar import DayStatus, WorkCalendar
@@ -21,6 +22,7 @@ _snapshots: dict[str, tuple[tuple[object, ...], WorkCalendar]] = {}
 @cache
 def library_days() -> tuple[frozenset[int], dict[dt.date, DayStatus]]:
     """The years and day statuses the shipped chinese-calendar library knows (read once)."""
+    # start-up: the library's tables cost ~50 ms; only a calendar build reads them
     import chinese_calendar
 
     statuses: dict[dt.date, DayStatus] = {}
@@ -90,8 +92,6 @@ def calendar_get(*, region: str | None = None) -> WorkCalendar:
 
 def _region_chain(code: str) -> list[str]:
     """The national level, then the province, prefecture and the region itself."""
-    from tongban import regions
-
     return ["", *reversed(regions.ancestors(code))] if code else [""]
 
 

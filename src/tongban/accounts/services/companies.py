@@ -9,7 +9,7 @@ from tongban.accounts.services._common import document_index
 from tongban.accounts.services.levels import level_require
 from tongban.audit.services import audit_record
 from tongban.contrib import registries
-from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.contrib.registries import OutsideSystemUnavailable
 from tongban.core import clock
 from tongban.core.errors import Forbidden, InvalidInput, Unavailable
 from tongban.core.identifiers import uscc_require

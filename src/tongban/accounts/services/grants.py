@@ -25,7 +25,7 @@ from tongban.accounts.services.levels import level_require
 from tongban.audit.services import audit_record
 from tongban.catalog.models import ServiceItem
 from tongban.contrib import registries
-from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.contrib.registries import OutsideSystemUnavailable
 from tongban.core import clock
 from tongban.core.documents import DocumentType
 from tongban.core.errors import Conflict, InvalidInput, NotFound, Unavailable

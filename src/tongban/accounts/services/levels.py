@@ -8,7 +8,7 @@ from tongban.accounts.models import Person
 from tongban.accounts.services._common import _consent
 from tongban.audit.services import audit_record
 from tongban.contrib import registries
-from tongban.contrib.http import OutsideSystemUnavailable
+from tongban.contrib.registries import OutsideSystemUnavailable
 from tongban.core import clock
 from tongban.core.errors import Forbidden, InvalidInput, Unavailable
 

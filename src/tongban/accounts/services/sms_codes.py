@@ -10,8 +10,7 @@ from tongban.accounts import constants as c
 from tongban.accounts.constants import SmsPurpose
 from tongban.accounts.models import SmsChallenge
 from tongban.accounts.services._common import _document_facts, phone_index
-from tongban.contrib.http import OutsideSystemUnavailable
-from tongban.contrib.sms import sms_send
+from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
 from tongban.core import clock, protect
 from tongban.core.documents import DocumentType
 from tongban.core.errors import InvalidInput, TooManyAttempts, Unavailable

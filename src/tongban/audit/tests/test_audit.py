@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from tongban.audit.models import GENESIS_HASH, AuditEvent
 from tongban.audit.selectors import audit_events_by_actor, audit_events_for_subject
@@ -20,6 +21,7 @@ from tongban.audit.services import (
     audit_record,
     audit_verify,
 )
+from tongban.ops.jobs import REGISTRY
 
 pytestmark = pytest.mark.django_db
 
@@ -325,8 +327,6 @@ def test_selectors_return_newest_first() -> None:
 
 
 def test_checkpoint_job_is_registered() -> None:
-    from tongban.ops.jobs import REGISTRY
-
     job = REGISTRY["audit.checkpoint"]
     assert job.every.total_seconds() == 300
 
@@ -347,10 +347,6 @@ def test_command_verify_passes_then_fails_on_tampering(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain() -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
     def write(worker: int) -> None:
         try:
             for number in range(5):

@@ -1,9 +1,12 @@
 """Publishing the catalogue: versions only when content changed, retire, round-trip, refuse."""
 
 import copy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from tongban.catalog.models import CatalogLoad, ServiceItem, ServiceVersion
 from tongban.catalog.selectors import (
@@ -29,6 +32,14 @@ def test_first_load_creates_version_one_of_everything(tmp_path):
     )
     assert item.department.name == "上海市公安局"
     assert CatalogLoad.objects.get().actor == "test"
+
+
+def test_a_load_is_its_own_transaction_and_refuses_to_run_inside_another(tmp_path):
+    root = write_catalog(tmp_path)
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        catalog_load(root=root, actor="test")
+    assert not CatalogLoad.objects.exists()
+    assert not ServiceItem.objects.exists()
 
 
 def test_an_unchanged_load_makes_no_new_version(tmp_path):
@@ -142,10 +153,6 @@ def test_the_command_reports_problems_and_loads_nothing(tmp_path, capsys):
 
 
 def test_the_seed_catalogue_loads_and_round_trips_through_dump(tmp_path):
-    from pathlib import Path
-
-    from django.conf import settings
-
     seed = Path(settings.PROJECT_DIR) / "catalog"
     first = catalog_load(root=seed, actor="test")
     assert len(first.created) >= 40
@@ -175,10 +182,6 @@ def _required_names(schema):
 
 
 def test_every_seed_item_has_a_form_titled_in_chinese_and_english():
-    from pathlib import Path
-
-    from django.conf import settings
-
     catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
     problems = []
     for item in ServiceItem.objects.filter(is_retired=False).select_related("current"):

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from tongban.catalog.models import CatalogLoad, ServiceItem
 from tongban.catalog.services import catalog_load
 from tongban.catalog.tests.small_catalog import CITY, SERVICES, write_catalog
 
@@ -125,8 +126,6 @@ def test_large_text_mode_is_a_cookie_that_works_without_javascript(
 def test_administrators_read_items_versions_and_publications_but_cannot_edit(
     admin_client, small_catalog
 ):
-    from tongban.catalog.models import CatalogLoad, ServiceItem
-
     item = ServiceItem.objects.get(code=SERVICES[0]["code"])
     for url in [
         "/admin/catalog/serviceitem/",

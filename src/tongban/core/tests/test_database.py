@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tongban.conf.env import database_from_url
+
 
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_on_a_file():
@@ -26,8 +28,6 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_on_a_file():
 def test_postgresql_url_options(tmp_path: Path) -> None:
     """Django's defaults unless the URL asks: preparing statements is the operator's
     choice (it trades planning time for generic plans)."""
-    from tongban.conf.env import database_from_url
-
     url = "postgresql://app:s%40cret@db.example:5433/tongban"
     default = database_from_url(url, data_dir=tmp_path)
     assert default["PASSWORD"] == "s@cret"

@@ -5,7 +5,9 @@ import datetime as dt
 from typing import Any
 
 from django.core import mail
+from django.test import override_settings
 
+from tongban.accounts.models import Person
 from tongban.cases.tests.conftest import World
 from tongban.core import clock
 from tongban.notifications.models import Notification, OutboxMessage, OutboxStatus
@@ -54,8 +56,6 @@ def test_preferences_and_confirmed_email(world: World) -> None:
         content_type="application/json",
         headers=world.handler._headers(),
     )
-    from tongban.accounts.models import Person
-
     Person.objects.filter(name="陈美玲").update(
         email="chan@example.hk", email_confirmed_at=clock.now()
     )
@@ -81,10 +81,6 @@ def test_reading_a_notification(world: World) -> None:
 
 
 def test_email_goes_over_smtp_to_the_stand_in(world: World) -> None:
-    from django.test import override_settings
-
-    from tongban.accounts.models import Person
-
     Person.objects.filter(name="陈美玲").update(
         email="chan.mei.ling@example.hk", email_confirmed_at=clock.now()
     )

@@ -4,7 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 
 from tongban.core import clock
 from tongban.ops.jobs import REGISTRY, PeriodicJob
@@ -49,6 +49,16 @@ def test_a_due_job_runs_once_and_again_when_due(counting_job, platform_clock):
     assert Heartbeat.objects.get(process="scheduler").platform_now.date() == dt.date(
         2026, 3, 2
     )
+
+
+@pytest.mark.django_db
+def test_a_pass_refuses_to_run_inside_another_transaction(counting_job, platform_clock):
+    """A claim must be committed before its job runs, or another scheduler runs it too."""
+    platform_clock.set_now(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        scheduler_tick()
+    assert counting_job == []
+    assert not JobState.objects.exists()
 
 
 @pytest.mark.django_db

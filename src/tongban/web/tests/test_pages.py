@@ -1,7 +1,12 @@
 """Pages: the home page and the time-limit calculator, in Chinese and English."""
 
+import datetime as dt
+import re
+from pathlib import Path
+
 import pytest
 
+import tongban
 from tongban.workdays.models import CalendarYear, DayOverride
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +137,6 @@ def test_every_page_is_usable_on_a_phone(client):
 
 
 def test_admin_warns_when_next_years_calendar_is_missing(admin_client, platform_clock):
-    import datetime as dt
-
     platform_clock.set_now(
         dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     )
@@ -197,11 +200,6 @@ def test_admin_adds_a_regional_adjustment_and_refuses_unknown_regions(admin_clie
 
 
 def test_the_english_translation_is_complete():
-    import re
-    from pathlib import Path
-
-    import tongban
-
     catalogue = (
         Path(tongban.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
     )

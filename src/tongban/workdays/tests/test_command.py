@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tongban.workdays.services import day_override_set
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,8 +32,6 @@ def test_count_prints_the_number_of_working_days():
 
 
 def test_region_is_honoured():
-    from tongban.workdays.services import day_override_set
-
     day_override_set(
         region="310000", date=dt.date(2026, 3, 6), is_working_day=False, name="调休"
     )

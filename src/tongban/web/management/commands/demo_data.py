@@ -7,9 +7,11 @@ Idempotent: running it again changes nothing. Never used in production.
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from tongban.accounts.demo import demo_accounts_load
 from tongban.workdays.models import DayOverride
 from tongban.workdays.services import day_override_set
 
@@ -43,11 +45,7 @@ class Command(BaseCommand):
                     name=name,
                     basis="演示数据",
                 )
-        from django.conf import settings
-
         if getattr(settings, "TONGBAN_DEMO", False):
-            from tongban.accounts.demo import demo_accounts_load
-
             counts = demo_accounts_load()
             self.stdout.write(
                 "demo accounts: {people} people, {staff} staff, {companies} companies".format(

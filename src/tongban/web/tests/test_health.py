@@ -1,4 +1,4 @@
-"""`GET /healthz` for operators and load balancers."""
+"""`GET /healthz` for operators and load balancers (`web/health.py`)."""
 
 import datetime as dt
 

@@ -1,11 +1,18 @@
-"""Reads for operators: how the platform's processes and data are doing."""
+"""`GET /healthz`: the database, the worker's and scheduler's heartbeats, the clock and
+calendar warnings.
+
+It looks across the platform (ops' heartbeats, the workdays calendar), so it sits in the
+top layer with the pages, not in ops, which every app may import.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from tongban.core import clock
 from tongban.ops.models import Heartbeat
@@ -74,3 +81,16 @@ def health_get() -> Health:
     return Health(
         status="ok" if healthy else "degraded", checks=checks, warnings=warnings
     )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers (degraded parts are reported, not fatal); else 503."""
+    health = health_get()
+    body = {
+        "status": health.status,
+        "checks": health.checks,
+        "warnings": health.warnings,
+    }
+    status = 503 if health.status == "failing" else 200
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

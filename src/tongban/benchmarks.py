@@ -5,6 +5,9 @@ production):
 - `upload_floor`: the least any submission must do with the same request — parse the
   multipart body, hash and store each file through the storage API, one insert — so the
   benchmark shows how much of a submission's cost is the upload itself.
+
+They write through an app's models (cases' `NumberSequence`), so they sit in the top
+layer, beside the pages and the API, never in a lower app.
 """
 
 import hashlib
