@@ -96,7 +96,7 @@ def _detail(action: str, data: dict[str, Any], audience: Audience) -> str:
             )
     elif action == Action.REQUEST_CORRECTION:
         items = [str(item) for item in data.get("items") or []]
-        parts.append(_("需补正：%(items)s") % {"items": "；".join(items)})
+        parts.append(_("需补正：%(items)s") % {"items": _("；").join(items)})
     elif action == Action.SUPPLEMENT:
         if data.get("note"):
             parts.append(_("说明：%(note)s") % {"note": data["note"]})
@@ -118,7 +118,10 @@ def _detail(action: str, data: dict[str, Any], audience: Audience) -> str:
                 if data.get("recommend", "approve") == "approve"
                 else _("建议不予许可")
             )
-            parts.append(f"{recommend}：{data.get('opinion', '')}")
+            parts.append(
+                _("%(recommend)s：%(opinion)s")
+                % {"recommend": recommend, "opinion": data.get("opinion", "")}
+            )
     elif action in (Action.REFUSE_INTAKE, Action.REFUSE, Action.VOID, Action.WITHDRAW):
         if data.get("reason"):
             parts.append(_("理由：%(reason)s") % {"reason": data["reason"]})
@@ -156,7 +159,8 @@ def _detail(action: str, data: dict[str, Any], audience: Audience) -> str:
         parts.append(
             _("法定办结期限：%(date)s") % {"date": _date(data.get("legal_deadline"))}
         )
-    return "；".join(part for part in parts if part)
+    # translators: what separates the facts of one event ("; " in English)
+    return _("；").join(part for part in parts if part)
 
 
 def _department_name(case: Case) -> str:
@@ -188,9 +192,13 @@ def _by(event: CaseEvent, case: Case, audience: Audience) -> str:
         department = _department_name(case)
     if audience == "applicant":
         return department
+    # Staff know their own department: the clerk's name, with the department it came
+    # from when another department acted (a forwarded case's first step).
     actor = event.actor
     name = (actor.get_full_name() or actor.get_username()) if actor else ""
-    return f"{department} {name}".strip()
+    if (event.data or {}).get("from_department"):
+        return f"{department} {name}".strip()
+    return name or department
 
 
 def entry_for(event: CaseEvent, case: Case, *, audience: Audience) -> Entry | None:
