@@ -505,5 +505,10 @@ def progress(request: HttpRequest, number: str, identity: str) -> dict[str, Any]
         "department": case.department.name,
         "received_on": case.received_on,
         "legal_deadline": case.legal_deadline,
-        "steps": [{**e, "data": {}} for e in _events(case, "applicant")],
+        # Anyone with the number and a phone may ask: what happened and when, never the
+        # reasons, items, notes or documents of a step.
+        "steps": [
+            {**e, "detail": "", "document": "", "data": {}}
+            for e in _events(case, "applicant")
+        ],
     }

@@ -64,6 +64,7 @@ class Submitted(TypedDict):
     facts: Facts
     document: str  # the receipt's number
     correction_due: str | None
+    from_department: NotRequired[str]  # a forwarded case: who sent it on
 
 
 class CorrectionRequested(TypedDict):
@@ -218,15 +219,17 @@ def drafted(
     return Happened(Action.DRAFT, data)
 
 
-def submitted(case: Case, *, receipt: CaseDocument) -> Happened:
-    return Happened(
-        Action.SUBMIT,
-        Submitted(
-            facts=facts_of(case),
-            document=receipt.number,
-            correction_due=_iso(case.correction_due),
-        ),
+def submitted(
+    case: Case, *, receipt: CaseDocument, from_department: str = ""
+) -> Happened:
+    data = Submitted(
+        facts=facts_of(case),
+        document=receipt.number,
+        correction_due=_iso(case.correction_due),
     )
+    if from_department:
+        data["from_department"] = from_department
+    return Happened(Action.SUBMIT, data)
 
 
 def correction_requested(*, items: list[str], document: CaseDocument) -> Happened:

@@ -184,8 +184,8 @@ def _by(event: CaseEvent, case: Case, audience: Audience) -> str:
         return _("申请人")
     facts = (event.data or {}).get("facts") or {}
     department = str(
-        facts.get("department")
-        or (event.data or {}).get("from_department")
+        (event.data or {}).get("from_department")  # another department acted
+        or facts.get("department")
         or case.department.name
     )
     if department == case.department.name:

@@ -289,7 +289,15 @@ def _lines(post: QueryDict, name: str) -> list[str]:
 
 def _limit_days(post: QueryDict) -> int | None:
     value = post.get("limit_days", "").strip()
-    return int(value) if value else None
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        message = _("特别程序的期限请填写天数（1 至 3650）。")
+        raise InvalidInput(
+            "invalid_input", message, fields={"limit_days": message}
+        ) from None
 
 
 # Each staff step: its service, and the fields of its form on the case page.

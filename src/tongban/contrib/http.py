@@ -1,10 +1,15 @@
 """The one HTTP client of every outside system, and where each system lives.
 
 One urllib3 `PoolManager` per process (made on first use, made again after a fork; it is
-thread-safe) keeps connections open between calls. Every call has a connect and a read
-timeout. A call that fails before the request was sent (connection refused, connect
-timeout) is tried again whatever its method; one that fails after is tried again only for
-GET and HEAD, so a POST such as sending an SMS is never sent twice.
+thread-safe) keeps connections open between idempotent calls (GET, HEAD). Every call has a
+connect and a read timeout. A call that fails before the request was sent (connection
+refused, connect timeout) is tried again whatever its method; one that fails after is
+tried again only for GET and HEAD, so a POST such as sending an SMS is never sent twice.
+
+A POST goes on a connection of its own, closed after the answer: it is never retried, so
+it must never be handed a pooled socket that a firewall or the server dropped while idle
+(which would fail it after the read timeout). When the systems honour an idempotency key,
+POSTs carrying one can be retried and pooled too.
 """
 
 import json
@@ -73,6 +78,29 @@ def _retries(method: str) -> urllib3.Retry:
     )
 
 
+def _once(
+    method: str,
+    url: str,
+    data: bytes | None,
+    headers: dict[str, str],
+    timeout: urllib3.Timeout,
+) -> urllib3.BaseHTTPResponse:
+    """A non-idempotent request on a fresh connection, closed after its answer."""
+    connection = urllib3.connection_from_url(url, maxsize=1, block=False)
+    try:
+        return connection.urlopen(
+            method,
+            urllib3.util.parse_url(url).request_uri,
+            body=data,
+            headers={**headers, "Connection": "close"},
+            timeout=timeout,
+            retries=_retries(method),
+            preload_content=True,
+        )
+    finally:
+        connection.close()
+
+
 def call(
     system: str,
     method: str,
@@ -96,14 +124,17 @@ def call(
         read=float(settings.OUTSIDE_SYSTEM_READ_TIMEOUT),
     )
     try:
-        response = pool().request(
-            method,
-            url,
-            body=data,
-            headers=headers,
-            timeout=timeout,
-            retries=_retries(method),
-        )
+        if method in IDEMPOTENT_METHODS:
+            response = pool().request(
+                method,
+                url,
+                body=data,
+                headers=headers,
+                timeout=timeout,
+                retries=_retries(method),
+            )
+        else:
+            response = _once(method, url, data, headers, timeout)
     except (urllib3.exceptions.HTTPError, OSError) as error:
         raise OutsideSystemUnavailable(f"{system}: {error}") from error
     if response.status >= 500:

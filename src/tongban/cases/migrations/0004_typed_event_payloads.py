@@ -50,6 +50,16 @@ def upgrade(event, apps):
     elif action == "submit":
         data.pop("channel", None)  # now in its facts
         data.setdefault("correction_due", None)
+        drafted = (
+            apps.get_model("cases", "CaseEvent")
+            .objects.filter(case_id=event.case_id, action="draft")
+            .order_by("pk")
+            .first()
+        )
+        draft = (drafted.data or {}) if drafted is not None else {}
+        sender = draft.get("from_department") or draft.get("department")
+        if draft.get("forwarded_from") and sender:
+            data.setdefault("from_department", sender)
     elif action == "accept":
         data.pop("legal_deadline", None)  # now in its facts
         data.setdefault("accepted_on", _iso(case.accepted_on))

@@ -178,6 +178,7 @@ def case_create(
         channel=channel,
         idempotency_key=idempotency_key,
     )
+    fetched = materials_fetched(case, have=set())  # asked before any lock is taken
     try:
         with transaction.atomic(durable=True):
             case.number = draft_number(person)
@@ -185,7 +186,7 @@ def case_create(
             events.event_record(
                 case, events.drafted(case), actor=person.user, before=""
             )
-            materials_fetch(case)
+            CaseMaterial.objects.bulk_create(fetched)
     except IntegrityError:
         earlier = _earlier(person, idempotency_key)
         if earlier is not None:
@@ -238,7 +239,13 @@ def receive(
                 at=now,
             )
         )
-    happened = events.submitted(case, receipt=receipt)
+    happened = events.submitted(
+        case,
+        receipt=receipt,
+        from_department=str(
+            (drafted.data if drafted else {}).get("from_department", "")
+        ),
+    )
     rows.append(events.event_build(case, happened, actor=actor, before=before, at=now))
     rows = CaseEvent.objects.bulk_create(rows)
     tell(case, happened)

@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.identifiers import document_index
 from tongban.accounts.models import Person, StaffProfile
-from tongban.cases import events
-from tongban.cases.materials import materials_fetch
+from tongban.cases.materials import materials_fetched
 from tongban.cases.models import Case
-from tongban.cases.services._step import approval_mode, draft_number
+from tongban.cases.services._step import approval_mode
 from tongban.cases.services.apply import form_check, receive
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.models import ServiceItem
@@ -62,10 +61,12 @@ def case_create_at_counter(
         updated_at=now,
     )
     form_check(case, form)
+    fetched = materials_fetched(case, have=set())  # asked before any lock is taken
     with transaction.atomic(durable=True):
-        case.number = draft_number(person)
-        case.save()
-        events.event_record(case, events.drafted(case), actor=staff.user, before="")
-        materials_fetch(case)
-        receive(case, staff.user, audit_action="case.counter_submit")
+        receive(
+            case,
+            staff.user,
+            audit_action="case.counter_submit",
+            materials=lambda saved: fetched,
+        )
     return case

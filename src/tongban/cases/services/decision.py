@@ -55,9 +55,8 @@ def case_review(
     )
 
 
-def _decide(
-    case: Case, staff: StaffProfile, kind: str, extra: dict[str, str]
-) -> CaseDocument:
+def _decider_check(case: Case, staff: StaffProfile) -> None:
+    """审批分离: whoever reviewed the case does not decide it (checked before anything)."""
     reviewers = set(
         case.events.filter(action=Action.REVIEW).values_list("actor_id", flat=True)
     )
@@ -65,6 +64,9 @@ def _decide(
         raise Forbidden(
             "not_authorised", _("同一办件的审查人不能作出决定（审批分离）。")
         )
+
+
+def _decide(case: Case, kind: str, extra: dict[str, str]) -> CaseDocument:
     case.decided_on = clock.today()
     case.delivery_due = delivery_due(case)
     return document_issue(case, kind, {"decided_on": iso(case.decided_on), **extra})
@@ -72,7 +74,8 @@ def _decide(
 
 def case_approve(*, case: Case, staff: StaffProfile, expected_version: int) -> Case:
     def work() -> events.Happened:
-        document = _decide(case, staff, DocumentKind.APPROVAL, {})
+        _decider_check(case, staff)
+        document = _decide(case, DocumentKind.APPROVAL, {})
         return events.approved(case, document=document)
 
     return staff_step(
@@ -88,10 +91,10 @@ def case_refuse(
     *, case: Case, staff: StaffProfile, expected_version: int, reason: str
 ) -> Case:
     def work() -> events.Happened:
+        _decider_check(case, staff)
         text = text_require(reason, "reason", _("请写明不予许可的理由。"))
         document = _decide(
             case,
-            staff,
             DocumentKind.REFUSAL,
             {"reason": text, "rights": str(c.APPEAL_RIGHTS)},
         )

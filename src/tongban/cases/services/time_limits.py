@@ -18,6 +18,8 @@ from tongban.cases.services._step import (
 from tongban.core import clock
 from tongban.core.errors import Conflict, InvalidInput
 
+MAX_LIMIT_DAYS = 3650
+
 
 def case_extend(
     *, case: Case, staff: StaffProfile, expected_version: int, reason: str
@@ -64,6 +66,9 @@ def case_special_start(
         if kind not in SpecialProcedureKind.values:
             message = _("请选择特别程序的种类。")
             raise InvalidInput("invalid_input", message, fields={"kind": message})
+        if limit_days is not None and not 1 <= limit_days <= MAX_LIMIT_DAYS:
+            message = _("特别程序的期限请填写天数（1 至 3650）。")
+            raise InvalidInput("invalid_input", message, fields={"limit_days": message})
         if case.special_procedures.filter(ended_on__isnull=True).exists():
             raise Conflict("invalid_transition", _("已有进行中的特别程序，请先结束。"))
         procedure = SpecialProcedure.objects.create(

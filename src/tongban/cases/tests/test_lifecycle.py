@@ -293,6 +293,9 @@ def test_public_progress_by_number_and_document(world: World) -> None:
     assert ok.status_code == 200, ok.json()
     assert ok.json()["status_label"] == "已收件，待受理"
     assert all(step["data"] == {} for step in ok.json()["steps"])
+    # what and when, never a step's reasons, items or documents
+    assert all(step["detail"] == step["document"] == "" for step in ok.json()["steps"])
+    assert [step["label"] for step in ok.json()["steps"]] == ["填写申请", "提交申请"]
     assert (
         client.get("/progress", number=number, identity="+852 9123 4567").status_code
         == 200

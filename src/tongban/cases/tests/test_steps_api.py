@@ -2,6 +2,7 @@
 
 import pytest
 
+from tongban.accounts.tests.conftest import staff_token
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.tests.conftest import World
 
@@ -60,3 +61,34 @@ def test_an_unknown_field_or_step_is_refused_and_changes_nothing(
     assert elsewhere.status_code == 404
     assert Case.objects.get(number=number).row_version == version
     assert CaseEvent.objects.filter(case__number=number).count() == events
+
+
+def test_the_reviewer_is_refused_as_decider_before_anything_else(world: World) -> None:
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    both = world.api.as_(
+        staff_token(
+            world.api, "both-1", "上海市市场监督管理局", ["reviewer", "approver"]
+        )
+    )
+    assert world.act(both, number, "review", opinion="齐全").status_code == 200
+    refused = world.act(both, number, "refuse", reason="")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_authorised"
+
+
+def test_a_special_procedures_limit_is_a_number_of_days(world: World) -> None:
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    for days in (0, -3, 40000):
+        answer = world.act(
+            world.reviewer,
+            number,
+            "special_start",
+            kind="expert_review",
+            reason="需专家评审",
+            basis="条例第十条",
+            limit_days=days,
+        )
+        assert answer.status_code == 422, days
+    assert not Case.objects.get(number=number).special_procedures.exists()
