@@ -20,7 +20,7 @@ from tongban.cases.services._step import (
 )
 from tongban.catalog.constants import WorkflowStep
 from tongban.core import clock
-from tongban.core.errors import Forbidden
+from tongban.core.errors import Forbidden, InvalidInput
 
 RECOMMENDATIONS = ("approve", "refuse")
 
@@ -35,8 +35,10 @@ def case_review(
 ) -> Case:
     def work() -> events.Happened:
         text = text_require(opinion, "opinion", _("请填写审查意见。"))
-        choice = recommend if recommend in RECOMMENDATIONS else "approve"
-        return events.reviewed(opinion=text, recommend=choice)
+        if recommend not in RECOMMENDATIONS:
+            message = _("请选择审查建议：准予许可或不予许可。")
+            raise InvalidInput("invalid_input", message, fields={"recommend": message})
+        return events.reviewed(opinion=text, recommend=recommend)
 
     def tell_approvers() -> None:
         approvers = department_staff(
