@@ -21,6 +21,7 @@ from tongban.accounts.constants import (
 from tongban.accounts.models import Company, Consent, Grant, Person, StaffProfile
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.models import Department
+from tongban.contrib.standins.server import demo_records
 from tongban.core import clock
 from tongban.core.documents import document_validate
 from tongban.core.phones import phone_normalise
@@ -154,7 +155,6 @@ def demo_accounts_load() -> dict[str, int]:
             roles=[str(r) for r in roles],
             totp_secret=STAFF_TOTP_SECRET,
         )
-    from tongban.contrib.standins.server import demo_records
 
     entities = {e["uscc"]: e for e in demo_records()["entities"]}
     today = clock.today()

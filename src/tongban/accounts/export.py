@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts import selectors
-from tongban.accounts.models import Person
+from tongban.accounts.models import Person, StaffProfile
 from tongban.audit.models import AuditEvent
 
 ACTION_LABELS = {
@@ -29,8 +29,6 @@ def action_label(action: str) -> str:
 
 def actor_label(event: AuditEvent) -> str:
     """Who acted, in words a person understands: a staff member's department, or a name."""
-    from tongban.accounts.models import StaffProfile
-
     if event.actor_user_id is None:
         return event.actor
     staff = (

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from tongban.accounts.constants import IDLE_TIMEOUT_APPLICANT, IDLE_TIMEOUT_STAFF
+from tongban.accounts.selectors import acting_resolve, person_of
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
@@ -50,8 +51,6 @@ class ActingForMiddleware:
             and user.is_authenticated
             and not request.path.startswith("/api/")
         ):
-            from tongban.accounts.selectors import acting_resolve, person_of
-
             person = person_of(user)
             request.person = person  # type: ignore[attr-defined]
             if person is not None:

@@ -9,9 +9,8 @@ from tongban.core.errors import NotFound
 
 def document_response(case: Case, document_number: str) -> HttpResponse:
     """A notice or decision of the case as PDF (pages and the API both answer with this)."""
-    from tongban.cases.pdf import (
-        document_pdf,  # start-up: reportlab loads only when asked
-    )
+    # start-up: reportlab and the font load on the first PDF, not in every worker
+    from tongban.cases.pdf import document_pdf
 
     document = case.documents.filter(number=document_number).first()
     if document is None:

@@ -21,6 +21,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+from django.conf import settings
+
+from tongban.contrib.standins.smtp import SmtpServer
+from tongban.ops.ports import port_record
 
 DATA_FILE = Path(__file__).with_name("registry.yaml")
 
@@ -109,6 +113,9 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
         # an idle connection is closed after a minute.
         protocol_version = "HTTP/1.1"
         timeout = 60
+        # Headers and body leave in two writes; on a kept-alive connection Nagle's
+        # algorithm would hold the body back for the client's delayed ACK (~40 ms a call).
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
@@ -236,13 +243,6 @@ def standins_start(
     The ports default to `STANDINS_PORT` and `STANDINS_SMTP_PORT`, where 0 is a free port.
     Answers both servers; the caller runs the HTTP one with `serve_forever`.
     """
-    import threading
-
-    from django.conf import settings
-
-    from tongban.contrib.standins.smtp import SmtpServer
-    from tongban.ops.ports import port_record
-
     if port is None:
         port = int(settings.STANDINS_PORT)
     if smtp_port is None:
