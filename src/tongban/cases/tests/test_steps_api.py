@@ -92,3 +92,32 @@ def test_a_special_procedures_limit_is_a_number_of_days(world: World) -> None:
         )
         assert answer.status_code == 422, days
     assert not Case.objects.get(number=number).special_procedures.exists()
+
+
+def test_the_case_page_refuses_a_limit_that_is_not_days_and_keeps_the_case(
+    world: World,
+) -> None:
+    from django.test import Client
+
+    from tongban.accounts.models import StaffProfile
+
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    client = Client()
+    client.force_login(StaffProfile.objects.get(user__username="reviewer-1").user)
+    for days in ("-3", "40000", "three"):
+        answer = client.post(
+            f"/workbench/{number}/",
+            {
+                "action": "special_start",
+                "version": Case.objects.get(number=number).row_version,
+                "kind": "expert_review",
+                "reason": "需专家评审",
+                "basis": "条例第十条",
+                "limit_days": days,
+            },
+            follow=True,
+        )
+        assert answer.status_code == 200
+        assert "特别程序的期限请填写天数" in answer.content.decode(), days
+    assert not Case.objects.get(number=number).special_procedures.exists()
