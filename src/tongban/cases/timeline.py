@@ -2,7 +2,7 @@
 
 One renderer for every page and the API. The applicant hears what the department did —
 the department, never a clerk's name — and not what stays inside it (review opinions,
-who claimed the case). Staff see who did what, and the internal opinions.
+who claimed the case). Staff see which clerk did what, and the internal opinions.
 """
 
 from collections.abc import Iterable
@@ -174,8 +174,8 @@ def _department_name(case: Case) -> str:
 
 
 def _by(event: CaseEvent, case: Case, audience: Audience) -> str:
-    """Who acted: the applicant, the department (to the applicant), the department and
-    the clerk (to staff), or the law itself."""
+    """Who acted: the applicant, the department (to the applicant), the clerk (to staff),
+    or the law itself."""
     if event.actor_id is None:
         return _("系统（依法自动）")
     if event.actor_id == case.submitted_by.user_id:
