@@ -32,12 +32,13 @@ OPEN = [
 
 
 def _visible_to(person: Person) -> Q:
-    """What a person sees: what they filed, what is for them, and what is for the companies
-    and people they may act for now."""
+    """What a person sees: what is for them, and what is for the companies and people
+    they may act for now. Having filed a case for someone is not enough: a handler whose
+    grant was revoked no longer sees, downloads or withdraws what they filed for the
+    company (a case filed for oneself is for oneself: `applicant_person`)."""
     companies, people = acting_ids(person)
     return (
-        Q(submitted_by=person)
-        | Q(applicant_person=person)
+        Q(applicant_person=person)
         | Q(applicant_company__in=sorted(companies))
         | Q(applicant_person__in=sorted(people))
     )
@@ -70,7 +71,6 @@ def case_rows_for_person(
     end = offset + limit
     companies, people = acting_ids(person)
     conditions: list[tuple[str, list[Any]]] = [
-        ("submitted_by_id = %s", [person.pk]),
         ("applicant_person_id = %s", [person.pk]),
     ]
     if companies:

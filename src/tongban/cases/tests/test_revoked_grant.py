@@ -1,0 +1,51 @@
+"""A case filed for a company follows the handler's grant at the moment of each request:
+once the grant is revoked, the handler reaches none of what they filed, at either door."""
+
+import pytest
+from django.test import Client
+
+from tongban.accounts.models import Grant, Person
+from tongban.cases.models import Case
+from tongban.cases.tests.conftest import CHAN, World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_revoked_handler_reaches_nothing_they_filed_for_the_company(
+    world: World,
+) -> None:
+    number = world.apply().json()["number"]
+    draft = world.handler.post(
+        "/cases",
+        {"service_code": Case.objects.get(number=number).item.code, "form": {}},
+    ).json()["number"]
+    case = Case.objects.get(number=number)
+    material = case.materials.exclude(file="").first()
+    assert material is not None
+    document = case.documents.get().number
+    handler = Person.objects.get(name=CHAN[0])
+    page = Client()
+    page.force_login(handler.user)
+    assert page.get(f"/cases/{number}/").status_code == 200  # before: all theirs
+
+    grant = Grant.objects.get(agent=handler, company_id=world.company_id)
+    revoked = world.representative.delete(f"/grants/{grant.pk}")
+    assert revoked.status_code == 200, revoked.json()
+
+    mine = world.handler.as_(world.handler.token)  # no X-Acting-For: as themselves
+    for who in (world.handler, mine):
+        assert who.get(f"/cases/{number}").status_code == 404
+        assert who.get(f"/cases/{number}/documents/{document}.pdf").status_code == 404
+        assert who.post(f"/cases/{number}/withdraw", {"reason": "x"}).status_code == 404
+        assert who.post(f"/cases/{number}/supplement", {"note": "x"}).status_code == 404
+        assert who.post(f"/cases/{draft}/submit").status_code == 404
+    listed = mine.get("/cases").json()
+    assert number not in [row["number"] for row in listed]
+    assert page.get(f"/cases/{number}/").status_code == 404
+    assert page.get(f"/cases/{number}/materials/{material.pk}/").status_code == 404
+    assert page.get(f"/cases/{number}/documents/{document}.pdf").status_code == 404
+    withdrawn = page.post(f"/cases/{number}/", {"do": "withdraw", "reason": "x"})
+    assert withdrawn.status_code == 404
+    assert Case.objects.get(number=number).status == "received"  # nothing changed
+    # the company's representative still sees the company's case
+    assert world.representative.get(f"/cases/{number}").status_code == 200
