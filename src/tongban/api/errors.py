@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -66,6 +67,7 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=error.status_code)
 
 
+@csrf_exempt  # no endpoint: nothing to protect, and the answer is JSON, not the CSRF page
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any /api/ address no endpoint answers: a JSON 404, like every API error."""
     body = {

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from tongban.api.auth import acting_for, bearer
@@ -41,6 +41,7 @@ from tongban.cases.schemas import (
 from tongban.cases.timeline import Audience, data_for, entry_for
 from tongban.catalog.constants import StaffRole
 from tongban.core.errors import Forbidden, InvalidInput, TooManyAttempts
+from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
 
 router = Router(tags=["cases"])
 
@@ -133,10 +134,6 @@ def _material(material: Any) -> dict[str, Any]:
     }
 
 
-def _page(offset: int, limit: int) -> tuple[int, int]:
-    return max(offset, 0), min(max(limit, 1), 100)
-
-
 def _rows(rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
     """A page of rows, read as plain values (no model objects) and written as JSON
     directly: lists are the platform's busiest reads. Same shape as `CaseRowOut`."""
@@ -213,9 +210,12 @@ def case_submission(request: HttpRequest) -> Status:
 
 
 @router.get("/cases", response=list[CaseRowOut], auth=bearer)
-def cases(request: HttpRequest, offset: int = 0, limit: int = 20) -> HttpResponse:
+def cases(
+    request: HttpRequest,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+    limit: int = Query(20, ge=1, le=LIMIT_MAX),
+) -> HttpResponse:
     """Newest first, a page at a time (`limit` at most 100)."""
-    offset, limit = _page(offset, limit)
     return _rows(
         selectors.case_rows_for_person(_person(request), offset=offset, limit=limit)
     )
@@ -300,12 +300,11 @@ def queue(
     request: HttpRequest,
     status: str | None = None,
     mine: bool = False,
-    offset: int = 0,
-    limit: int = 50,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
 ) -> HttpResponse:
     """Earliest deadline first, a page at a time (`limit` at most 100)."""
     staff = _staff(request)
-    offset, limit = _page(offset, limit)
     return _rows(
         selectors.queue_rows(
             staff, status=status, mine=mine, offset=offset, limit=limit

@@ -9,6 +9,7 @@ from pydantic import Field
 from tongban.catalog import selectors
 from tongban.catalog.models import Collection, Department, ServiceItem, ServiceVersion
 from tongban.catalog.selectors import ServiceFilters
+from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
 
 router = Router(tags=["catalog"])
 
@@ -162,8 +163,8 @@ def services_search(
     mode: str = Query("", description="standard | commitment | tolerate_missing"),
     channel: str = Query("", description="web | mobile | counter | express | kiosk"),
     no_visit: bool | None = None,
-    limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    limit: int = Query(20, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ) -> ServiceListOut:
     filters = ServiceFilters(department, district, subject, mode, channel, no_visit)
     result = selectors.service_search(

@@ -25,6 +25,7 @@ def test_a_revoked_handler_reaches_nothing_they_filed_for_the_company(
     document = case.documents.get().number
     handler = Person.objects.get(name=CHAN[0])
     page = Client()
+    assert handler.user is not None
     page.force_login(handler.user)
     assert page.get(f"/cases/{number}/").status_code == 200  # before: all theirs
 
