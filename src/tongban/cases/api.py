@@ -215,10 +215,11 @@ def cases(
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
     limit: int = Query(20, ge=1, le=LIMIT_MAX),
 ) -> HttpResponse:
-    """Newest first, a page at a time (`limit` at most 100)."""
-    return _rows(
-        selectors.case_rows_for_person(_person(request), offset=offset, limit=limit)
-    )
+    """Newest first, a page at a time (`limit` at most 100): every case the caller may
+    see. An `X-Acting-For` they may not use is refused (404), never ignored."""
+    person = _person(request)
+    acting_for(request)
+    return _rows(selectors.case_rows_for_person(person, offset=offset, limit=limit))
 
 
 @router.get("/cases/{number}", response=CaseOut, auth=bearer)

@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from tongban.api.auth import bearer, person_required, staff_required
+from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
 from tongban.notifications import selectors, services
 from tongban.notifications.models import Channel, Notification, Preference
 
@@ -29,9 +30,15 @@ class PreferenceIn(Schema):
 
 
 @router.get("/me/notifications", response=list[NotificationOut], auth=bearer)
-def inbox(request: HttpRequest) -> list[dict[str, Any]]:
+def inbox(
+    request: HttpRequest,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+    limit: int = Query(100, ge=1, le=LIMIT_MAX),
+) -> list[dict[str, Any]]:
+    """Newest first, a page at a time."""
     person = person_required(request)
-    return [_out(n) for n in selectors.inbox(person).select_related("case")[:100]]
+    messages = selectors.inbox(person).select_related("case")
+    return [_out(n) for n in messages[offset : offset + limit]]
 
 
 def _out(notification: Notification) -> dict[str, Any]:
@@ -47,13 +54,18 @@ def _out(notification: Notification) -> dict[str, Any]:
 
 
 @router.get("/workbench/notifications", response=list[NotificationOut], auth=bearer)
-def staff_inbox(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+def staff_inbox(
+    request: HttpRequest,
+    unread: bool = False,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+    limit: int = Query(100, ge=1, le=LIMIT_MAX),
+) -> list[dict[str, Any]]:
     """A staff member's messages: supplements, cases waiting for them, forwarded cases."""
     staff = staff_required(request)
     messages = selectors.staff_inbox(staff.user).select_related("case")
     if unread:
         messages = messages.filter(read_at=None)
-    return [_out(n) for n in messages[:100]]
+    return [_out(n) for n in messages[offset : offset + limit]]
 
 
 @router.post(

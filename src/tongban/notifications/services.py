@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 from django_tasks_db import DatabaseBackend
 
 from tongban.accounts.models import Person
 from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
 from tongban.core import clock, protect
+from tongban.core.errors import NotFound
 from tongban.notifications.messages import (
     STAFF_EMAIL_EVENTS,
     STAFF_TEMPLATES,
@@ -234,16 +236,19 @@ def outbox_due(limit: int = 200) -> int:
     return sum(outbox_send(pk) for pk in due.values_list("pk", flat=True)[:limit])
 
 
+def _read(mine: "QuerySet[Notification]", notification_id: int) -> None:
+    """Mark one of `mine` read (again is harmless); another's, or none, is a 404."""
+    if not mine.filter(pk=notification_id).exists():
+        raise NotFound("not_found", _("未找到该消息。"))
+    mine.filter(pk=notification_id, read_at=None).update(read_at=clock.now())
+
+
 def notification_read(*, person: Person, notification_id: int) -> None:
-    Notification.objects.filter(
-        pk=notification_id, recipient=person, read_at=None
-    ).update(read_at=clock.now())
+    _read(Notification.objects.filter(recipient=person), notification_id)
 
 
 def staff_notification_read(*, user: "AbstractBaseUser", notification_id: int) -> None:
-    Notification.objects.filter(
-        pk=notification_id, staff_recipient_id=user.pk, read_at=None
-    ).update(read_at=clock.now())
+    _read(Notification.objects.filter(staff_recipient_id=user.pk), notification_id)
 
 
 def staff_case_messages_read(*, user: "AbstractBaseUser", case: CaseKey) -> None:

@@ -50,3 +50,20 @@ def test_a_revoked_handler_reaches_nothing_they_filed_for_the_company(
     assert Case.objects.get(number=number).status == "received"  # nothing changed
     # the company's representative still sees the company's case
     assert world.representative.get(f"/cases/{number}").status_code == 200
+
+
+def test_acting_for_someone_without_a_grant_is_refused_not_ignored(
+    world: World,
+) -> None:
+    stranger = Person.objects.get(name=CHAN[0])
+    smith = world.representative
+    for key in (f"person:{stranger.pk}", "company:999999", "person:abc"):
+        answer = smith.as_(smith.token, acting=key).get("/cases")
+        assert answer.status_code == 404, key
+        assert answer.json()["code"] == "not_found"
+    assert (
+        smith.as_(smith.token, acting=f"company:{world.company_id}")
+        .get("/cases")
+        .status_code
+        == 200
+    )

@@ -80,6 +80,30 @@ def test_reading_a_notification(world: World) -> None:
     assert Notification.objects.filter(read_at__isnull=False).count() == 1
 
 
+def test_another_persons_notification_is_not_found_and_stays_unread(
+    world: World,
+) -> None:
+    world.apply()
+    theirs = world.representative.get("/me/notifications").json()[0]
+    answer = world.handler.post(f"/me/notifications/{theirs['id']}/read")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
+    assert Notification.objects.get(pk=theirs["id"]).read_at is None
+    assert world.handler.post("/me/notifications/999999/read").status_code == 404
+    staff = world.clerk.post(f"/workbench/notifications/{theirs['id']}/read")
+    assert staff.status_code == 404
+
+
+def test_the_inbox_pages_with_offset_and_limit(world: World) -> None:
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    everything = [n["id"] for n in world.handler.get("/me/notifications").json()]
+    assert len(everything) >= 2
+    page = world.handler.get("/me/notifications", offset="1", limit="1").json()
+    assert [n["id"] for n in page] == everything[1:2]
+    assert world.handler.get("/me/notifications", limit="0").status_code == 422
+
+
 def test_email_goes_over_smtp_to_the_stand_in(world: World) -> None:
     Person.objects.filter(name="陈美玲").update(
         email="chan.mei.ling@example.hk", email_confirmed_at=clock.now()
