@@ -20,6 +20,7 @@ from tongban.cases.materials import material_upload as upload_material
 from tongban.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial
 from tongban.cases.schemas import (
     CaseIn,
+    CaseMaterialOut,
     CaseOut,
     CaseRowOut,
     CorrectionIn,
@@ -27,7 +28,6 @@ from tongban.cases.schemas import (
     DeliverIn,
     FormIn,
     ForwardIn,
-    MaterialOut,
     ProgressOut,
     ReasonIn,
     ReviewIn,
@@ -245,7 +245,7 @@ def case_submit(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/cases/{number}/materials/{position}", response={201: MaterialOut}, auth=bearer
+    "/cases/{number}/materials/{position}", response={201: CaseMaterialOut}, auth=bearer
 )
 def material_upload(
     request: HttpRequest, number: str, position: int, file: UploadedFile = File(...)

@@ -100,7 +100,7 @@ class DocumentOut(Schema):
     content: dict[str, Any]
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     position: int
     name: str
     source: str
@@ -133,7 +133,7 @@ class CaseOut(Schema):
     closing_type: str
     delivered: bool
     form: dict[str, Any]
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     documents: list[DocumentOut]
     timeline: list[CaseEventOut]
 

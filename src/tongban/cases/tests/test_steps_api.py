@@ -121,3 +121,19 @@ def test_the_case_page_refuses_a_limit_that_is_not_days_and_keeps_the_case(
         assert answer.status_code == 200
         assert "特别程序的期限请填写天数" in answer.content.decode(), days
     assert not Case.objects.get(number=number).special_procedures.exists()
+
+
+def test_a_case_answer_is_what_the_published_contract_says(world: World) -> None:
+    import jsonschema
+
+    document = world.api.client.get("/api/v1/openapi.json").json()
+    number = world.apply().json()["number"]
+    world.act(world.clerk, number, "accept")
+    answers = {
+        "applicant": world.handler.get(f"/cases/{number}").json(),
+        "staff": world.clerk.get(f"/workbench/cases/{number}").json(),
+    }
+    schema = {"$ref": "#/components/schemas/CaseOut", **document}
+    for who, answer in answers.items():
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(answer))
+        assert errors == [], (who, [e.message for e in errors[:3]])
