@@ -166,7 +166,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
         service_code=payload.service_code,
         acting_for=acting_for(request),
         form=payload.form,
-        channel=payload.channel,
+        channel=payload.channel or "",
         submit=payload.submit,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )

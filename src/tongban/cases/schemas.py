@@ -16,7 +16,9 @@ from tongban.cases.constants import SpecialProcedureKind
 class CaseIn(Schema):
     service_code: str
     form: dict[str, Any] = {}
-    channel: str = "web"
+    channel: Literal["web", "mobile"] | None = Field(
+        None, description="web or mobile, one the item offers; unnamed: the item's own"
+    )
     submit: bool = False
 
 

@@ -38,6 +38,7 @@ from tongban.cases.services._step import (
     tell,
     transition_check,
 )
+from tongban.catalog.constants import Channel
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -87,6 +88,31 @@ def applicant_check(case: Case, person: Person) -> None:
         raise Forbidden("not_authorised", _("只有提交申请的人可以修改、补正或撤回。"))
 
 
+# The channels an applicant applies through themselves; the counter has its own door.
+APPLICANT_CHANNELS = (Channel.WEB, Channel.MOBILE)
+
+
+def _channel(item: ServiceItem, channel: str, prefer: str = "") -> str:
+    """The channel a case is recorded under: one the applicant may use and the item offers
+    (unnamed: `prefer` where offered, else the item's web channel, else its mobile one)."""
+    offered = [c for c in APPLICANT_CHANNELS if f",{c}," in item.channels]
+    if not channel:
+        if not offered:
+            raise InvalidInput(
+                "channel_not_offered", _("该事项不能在网上申请，请到窗口办理。")
+            )
+        return prefer if prefer in offered else offered[0]
+    if channel not in APPLICANT_CHANNELS:
+        message = _("申请渠道只能是网上办（web）或掌上办（mobile）。")
+        raise InvalidInput("invalid_channel", message, fields={"channel": message})
+    if channel not in offered:
+        message = _("该事项不通过“%(channel)s”办理。") % {
+            "channel": Channel(channel).label
+        }
+        raise InvalidInput("channel_not_offered", message, fields={"channel": message})
+    return channel
+
+
 def _principal_fields(principal: Principal) -> dict[str, Any]:
     if principal.kind == "company":
         return {"applicant_company": principal.company, "applicant_person": None}
@@ -101,6 +127,7 @@ def _case_new(
     form: dict[str, Any] | None,
     channel: str,
     idempotency_key: str,
+    prefer: str = "",
 ) -> Case:
     """A case built, not saved: the item in force, whom it is for, the level it needs."""
     item = (
@@ -110,6 +137,7 @@ def _case_new(
     )
     if item is None or item.current is None:
         raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
+    channel = _channel(item, channel, prefer)
     principal = acting_resolve(person, acting_for, service_code=service_code)
     level_require(
         person, int(item.current.content.get("min_assurance_level", Level.L1))
@@ -149,11 +177,12 @@ def case_create(
     service_code: str,
     acting_for: str = "self",
     form: dict[str, Any] | None = None,
-    channel: str = "web",
+    channel: str = "",
     submit: bool = False,
     idempotency_key: str = "",
 ) -> Case:
     """A draft, or (with `submit`) an application received at once with its number.
+    `channel`: web or mobile, one the item offers; unnamed, the item's own online one.
 
     A retried submission with the same `idempotency_key` answers the case it made before.
     """
@@ -324,7 +353,8 @@ def case_apply_with_materials(
         acting_for=acting_for,
         form=form,
         files=files,
-        channel="web",
+        channel="",
+        prefer=Channel.MOBILE,  # the app's one-request door
         idempotency_key=idempotency_key,
     )
 
@@ -338,6 +368,7 @@ def _apply(
     files: dict[int, Any],
     channel: str,
     idempotency_key: str,
+    prefer: str = "",
 ) -> Applied:
     """Make a case received at once. Everything that can refuse the application is
     checked before anything is written — the item, whom it is for, the level, the form,
@@ -353,6 +384,7 @@ def _apply(
         form=form,
         channel=channel,
         idempotency_key=idempotency_key,
+        prefer=prefer,
     )
     form_check(case, case.form_data)
     checked = materials_checked(case, person, files)

@@ -137,3 +137,23 @@ def test_a_case_answer_is_what_the_published_contract_says(world: World) -> None
     for who, answer in answers.items():
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(answer))
         assert errors == [], (who, [e.message for e in errors[:3]])
+
+
+def test_the_channel_is_one_the_applicant_may_use_and_the_item_offers(
+    world: World,
+) -> None:
+    from tongban.cases.tests.conftest import FORM, REP_CHANGE
+
+    before = Case.objects.count()
+    for channel, code in (("bogus", 422), ("counter", 422), ("mobile", 422)):
+        answer = world.handler.post(
+            "/cases", {"service_code": REP_CHANGE, "form": FORM, "channel": channel}
+        )
+        assert answer.status_code == code, channel
+    assert answer.json()["code"] == "channel_not_offered"  # web and express only
+    assert Case.objects.count() == before
+    draft = world.handler.post("/cases", {"service_code": REP_CHANGE, "form": FORM})
+    assert draft.json()["channel"] == "web"  # the item's own online channel
+    # the one-request door is the app's: recorded as mobile where the item offers it,
+    # else as the item's own online channel
+    assert world.apply().json()["channel"] == "web"
