@@ -16,6 +16,16 @@ TONGBAN_CLOCK_ADJUSTABLE = False
 SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TONGBAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TONGBAN_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy the request reaches us as plain HTTP: the proxy says it
+# was HTTPS in X-Forwarded-Proto, which it must set itself (overwriting a client's). With
+# no such proxy in front, set TONGBAN_TLS_PROXY=0.
+if env_bool("TONGBAN_TLS_PROXY", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("TONGBAN_SSL_REDIRECT", True)
+# The load balancer's and the supervisor's health checks come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {
