@@ -4,7 +4,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -42,6 +41,7 @@ from tongban.cases.timeline import Audience, data_for, entry_for
 from tongban.catalog.constants import StaffRole
 from tongban.core.errors import Forbidden, InvalidInput, TooManyAttempts
 from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
+from tongban.ops.ratelimits import rate_hit
 
 router = Router(tags=["cases"])
 
@@ -492,11 +492,9 @@ def supervision(request: HttpRequest, department: str | None = None) -> dict[str
 def progress(request: HttpRequest, number: str, identity: str) -> dict[str, Any]:
     """By case number plus the applicant's document number or phone; 10 tries a minute."""
     client = request.META.get("REMOTE_ADDR", "")
-    key = f"tongban.progress:{client}"
-    tries = int(cache.get(key) or 0)
-    if tries >= 10:
+    # Counted in the database: the limit holds across every web process and server.
+    if not rate_hit(key=f"progress:{client}", limit=10, window_seconds=60):
         raise TooManyAttempts("too_many_attempts", _("查询过于频繁，请一分钟后再试。"))
-    cache.set(key, tries + 1, timeout=60)
     case = selectors.case_by_number_and_identity(number, identity)
     return {
         "number": case.number,

@@ -48,6 +48,15 @@ def enqueue_worker_heartbeat() -> object:
     return worker_heartbeat.enqueue()
 
 
+@periodic(every=dt.timedelta(hours=1), name="ops.prune_rate_windows")
+def prune_rate_windows() -> object:
+    """Forget rate-limit windows that ended more than a day ago."""
+    # cycle: ops.ratelimits → ops.models, loaded after this module's registry
+    from tongban.ops.ratelimits import rate_windows_prune
+
+    return rate_windows_prune(older_than=dt.timedelta(days=1))
+
+
 @periodic(every=dt.timedelta(days=1), name="ops.prune_task_results")
 def prune_task_results() -> object:
     """Forget finished background-task results older than a week."""

@@ -44,3 +44,28 @@ class JobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateWindow(models.Model):
+    """How many times a key (an address, a phone) was used in one fixed window of time.
+
+    In the database, so a limit holds across every web process and server, and counted
+    with one atomic increment per use, so concurrent tries cannot all slip through.
+    """
+
+    key = models.CharField(_("键"), max_length=200)
+    window_start = models.DateTimeField(_("时段开始"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="rate_window_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M:%S} {self.count}"
