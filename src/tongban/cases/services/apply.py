@@ -18,7 +18,7 @@ from tongban.accounts.selectors import Principal, acting_resolve
 from tongban.accounts.services import level_require
 from tongban.audit.services import audit_record
 from tongban.cases import events
-from tongban.cases.constants import DocumentKind, Status
+from tongban.cases.constants import Action, DocumentKind, Status
 from tongban.cases.deadlines import deadlines_compute
 from tongban.cases.forms import rule_message
 from tongban.cases.materials import (
@@ -294,7 +294,7 @@ def case_submit(*, case: Case, person: Person, idempotency_key: str = "") -> Cas
         and idempotency_key == case.idempotency_key
     ):
         return case
-    transition_check(case, "submit")
+    transition_check(case, Action.SUBMIT)
     form_check(case, case.form_data)
     acting_resolve(person, _acting_key(case), service_code=case.item.code)
     materials_fetch(case)
