@@ -250,7 +250,19 @@ def my_data(request: HttpRequest) -> dict[str, Any]:
     return person_data(person_required(request), full=False)
 
 
-@router.get("/me/export", auth=bearer, summary="Download my data as JSON (PIPL)")
+@router.get(
+    "/me/export",
+    auth=bearer,
+    summary="Download my data as JSON (PIPL)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Everything the platform holds about me, as a file",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        }
+    },
+)
 def my_export(request: HttpRequest) -> HttpResponse:
     data = services.person_data_export(person=person_required(request))
     return download_response(data)

@@ -21,7 +21,7 @@ from tongban.cases.schemas import (
     CaseIn,
     CaseMaterialOut,
     CaseOut,
-    CaseRowOut,
+    CasePageOut,
     CorrectionIn,
     CounterCaseIn,
     DeliverIn,
@@ -134,9 +134,9 @@ def _material(material: Any) -> dict[str, Any]:
     }
 
 
-def _rows(rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
+def _rows(count: int, rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
     """A page of rows, read as plain values (no model objects) and written as JSON
-    directly: lists are the platform's busiest reads. Same shape as `CaseRowOut`."""
+    directly: lists are the platform's busiest reads. Same shape as `CasePageOut`."""
     labels = {value: str(label) for value, label in CaseStatus.choices}
     out = [
         {
@@ -150,8 +150,22 @@ def _rows(rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
         for number, status, service_name, received_on, legal_deadline in rows
     ]
     return HttpResponse(
-        json.dumps(out, ensure_ascii=False), content_type="application/json"
+        json.dumps({"count": count, "items": out}, ensure_ascii=False),
+        content_type="application/json",
     )
+
+
+# The documents' answer, for the OpenAPI document (the views answer bytes themselves).
+PDF = {
+    "responses": {
+        200: {
+            "description": "The document as PDF",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
 
 
 # --- applicants ----------------------------------------------------------------------------
@@ -209,7 +223,7 @@ def case_submission(request: HttpRequest) -> Status:
     )
 
 
-@router.get("/cases", response=list[CaseRowOut], auth=bearer)
+@router.get("/cases", response=CasePageOut, auth=bearer)
 def cases(
     request: HttpRequest,
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
@@ -219,7 +233,10 @@ def cases(
     see. An `X-Acting-For` they may not use is refused (404), never ignored."""
     person = _person(request)
     acting_for(request)
-    return _rows(selectors.case_rows_for_person(person, offset=offset, limit=limit))
+    return _rows(
+        selectors.case_count_for_person(person),
+        selectors.case_rows_for_person(person, offset=offset, limit=limit),
+    )
 
 
 @router.get("/cases/{number}", response=CaseOut, auth=bearer)
@@ -283,7 +300,9 @@ def case_withdraw(
     return _out(services.case_withdraw(case=case, person=person, reason=payload.reason))
 
 
-@router.get("/cases/{number}/documents/{document_number}.pdf", auth=bearer)
+@router.get(
+    "/cases/{number}/documents/{document_number}.pdf", auth=bearer, openapi_extra=PDF
+)
 def case_document(
     request: HttpRequest, number: str, document_number: str
 ) -> HttpResponse:
@@ -296,7 +315,7 @@ def case_document(
 # --- staff -------------------------------------------------------------------------------
 
 
-@router.get("/workbench/queue", response=list[CaseRowOut], auth=bearer)
+@router.get("/workbench/queue", response=CasePageOut, auth=bearer)
 def queue(
     request: HttpRequest,
     status: str | None = None,
@@ -307,9 +326,10 @@ def queue(
     """Earliest deadline first, a page at a time (`limit` at most 100)."""
     staff = _staff(request)
     return _rows(
+        selectors.queue_count(staff, status=status, mine=mine),
         selectors.queue_rows(
             staff, status=status, mine=mine, offset=offset, limit=limit
-        )
+        ),
     )
 
 
@@ -318,7 +338,11 @@ def workbench_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return _out(selectors.case_for_staff(_staff(request), number), "staff")
 
 
-@router.get("/workbench/cases/{number}/documents/{document_number}.pdf", auth=bearer)
+@router.get(
+    "/workbench/cases/{number}/documents/{document_number}.pdf",
+    auth=bearer,
+    openapi_extra=PDF,
+)
 def workbench_document(
     request: HttpRequest, number: str, document_number: str
 ) -> HttpResponse:

@@ -149,6 +149,11 @@ class CaseRowOut(Schema):
     legal_deadline: dt.date | None
 
 
+class CasePageOut(Schema):
+    count: int = Field(description="how many there are in all, across every page")
+    items: list[CaseRowOut]
+
+
 class ProgressOut(Schema):
     number: str
     status_label: str

@@ -98,6 +98,41 @@ def case_rows_for_person(
     return rows
 
 
+def case_count_for_person(person: Person) -> int:
+    """How many cases `case_rows_for_person` pages through (the same branches)."""
+    companies, people = acting_ids(person)
+    visible = Q(applicant_person_id=person.pk)
+    if companies:
+        visible |= Q(applicant_company_id__in=companies)
+    if people:
+        visible |= Q(applicant_person_id__in=people)
+    return Case.objects.filter(visible).count()
+
+
+def _queue_where(
+    staff: StaffProfile, *, status: str | None, mine: bool
+) -> tuple[str, list[Any]]:
+    statuses = [status] if status else [str(s) for s in OPEN]
+    where = f"c.department_id = %s AND c.status IN ({_placeholders(statuses)})"
+    params: list[Any] = [staff.department_id, *statuses]
+    if mine:
+        where += " AND c.claimed_by_id = %s"
+        params.append(staff.user_id)
+    return where, params
+
+
+def queue_count(
+    staff: StaffProfile, *, status: str | None = None, mine: bool = False
+) -> int:
+    """How many cases `queue_rows` pages through."""
+    where, params = _queue_where(staff, status=status, mine=mine)
+    case, _item = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {case} c WHERE {where}", params)  # noqa: S608 — table names from the models, values as parameters
+        (count,) = cursor.fetchone()
+    return int(count)
+
+
 def queue_rows(
     staff: StaffProfile,
     *,
@@ -108,12 +143,7 @@ def queue_rows(
 ) -> list[tuple[Any, ...]]:
     """A page of `staff_queue` as rows of `_ROW`, earliest deadline first — written as SQL
     for the same reason as `case_rows_for_person`; tested against `staff_queue`."""
-    statuses = [status] if status else [str(s) for s in OPEN]
-    where = f"c.department_id = %s AND c.status IN ({_placeholders(statuses)})"
-    params: list[Any] = [staff.department_id, *statuses]
-    if mine:
-        where += " AND c.claimed_by_id = %s"
-        params.append(staff.user_id)
+    where, params = _queue_where(staff, status=status, mine=mine)
     case, item = _tables()
     with connection.cursor() as cursor:
         cursor.execute(

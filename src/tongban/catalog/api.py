@@ -14,14 +14,6 @@ from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
 router = Router(tags=["catalog"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
-ERRORS = {404: ErrorOut, 422: ErrorOut}
-
-
 class LimitOut(Schema):
     value: int
     unit: str = Field(description="working_days | calendar_days")
@@ -147,9 +139,7 @@ def _with_current(items: list[ServiceItem]) -> list[ServiceItem]:
     return items
 
 
-@router.get(
-    "/services", response={200: ServiceListOut, **ERRORS}, summary="Search services"
-)
+@router.get("/services", response=ServiceListOut, summary="Search services")
 def services_search(
     request: HttpRequest,
     q: str = Query(
@@ -178,9 +168,7 @@ def services_search(
     )
 
 
-@router.get(
-    "/services/{code}", response={200: ServiceGuideOut, **ERRORS}, summary="A guide"
-)
+@router.get("/services/{code}", response=ServiceGuideOut, summary="A guide")
 def service_detail(request: HttpRequest, code: str) -> ServiceGuideOut:
     item = selectors.service_get(code=code)
     content = item.current_version.content
@@ -222,7 +210,7 @@ def departments(request: HttpRequest) -> list[DepartmentOut]:
     ]
 
 
-@router.get("/departments/{code}", response={200: DepartmentDetailOut, **ERRORS})
+@router.get("/departments/{code}", response=DepartmentDetailOut)
 def department_detail(request: HttpRequest, code: str) -> DepartmentDetailOut:
     department = selectors.department_get(code=code)
     items = list(
@@ -253,7 +241,7 @@ def windows(request: HttpRequest) -> list[CollectionOut]:
     ]
 
 
-@router.get("/windows/{key}", response={200: CollectionDetailOut, **ERRORS})
+@router.get("/windows/{key}", response=CollectionDetailOut)
 def window_detail(request: HttpRequest, key: str) -> CollectionDetailOut:
     collection, items = selectors.collection_get(kind=Collection.Kind.WINDOW, key=key)
     return CollectionDetailOut(
@@ -270,7 +258,7 @@ def bundles(request: HttpRequest) -> list[CollectionOut]:
     ]
 
 
-@router.get("/bundles/{key}", response={200: CollectionDetailOut, **ERRORS})
+@router.get("/bundles/{key}", response=CollectionDetailOut)
 def bundle_detail(request: HttpRequest, key: str) -> CollectionDetailOut:
     collection, items = selectors.collection_get(kind=Collection.Kind.BUNDLE, key=key)
     return CollectionDetailOut(

@@ -15,11 +15,6 @@ from tongban.workdays.selectors import calendar_get, holiday_name
 router = Router(tags=["workdays"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class DayOut(Schema):
     date: dt.date
     region: str = Field(description="GB/T 2260 code asked about; empty for national")
@@ -79,12 +74,9 @@ def parse_pauses(values: list[str]) -> list[Pause]:
     return pauses
 
 
-ERRORS = {422: ErrorOut}
-
-
 @router.get(
     "/add",
-    response={200: AddOut, **ERRORS},
+    response=AddOut,
     by_alias=True,
     summary="N units after a date",
 )
@@ -116,7 +108,7 @@ def workdays_add(
 
 @router.get(
     "/count",
-    response={200: CountOut, **ERRORS},
+    response=CountOut,
     by_alias=True,
     summary="Working days between",
 )
@@ -136,7 +128,7 @@ def workdays_count(
 
 @router.get(
     "/{date}",
-    response={200: DayOut, **ERRORS},
+    response=DayOut,
     summary="Is this a working day, and why",
 )
 def workdays_day(request: HttpRequest, date: dt.date, region: str = "") -> DayOut:

@@ -73,7 +73,8 @@ def test_forward_to_the_competent_department(world: World) -> None:
     )  # the same stored files, not copies
     # the receiving department sees it, was told, and the sending one no longer can act
     queue = pudong_clerk.get("/workbench/queue").json()
-    assert [row["number"] for row in queue] == [new_number]
+    assert [row["number"] for row in queue["items"]] == [new_number]
+    assert queue["count"] == 1
     told = _inbox(pudong_clerk)
     assert told[0]["event"] == "staff.forwarded_in"
     assert told[0]["case_number"] == new_number

@@ -49,6 +49,7 @@ def test_applicant_rows_match_the_scoped_query(world: World) -> None:
     for person in (chan, smith):
         everything = selectors.cases_for_person(person).order_by("-created_at", "-pk")
         assert everything.count() > 10
+        assert selectors.case_count_for_person(person) == everything.count()
         for offset, limit in PAGES:
             expected = list(everything.values_list(*FIELDS)[offset : offset + limit])
             got = selectors.case_rows_for_person(person, offset=offset, limit=limit)
@@ -60,6 +61,9 @@ def test_queue_rows_match_the_department_queue(world: World) -> None:
     for status in (None, Status.ACCEPTED, Status.CLOSED):
         for mine in (False, True):
             queue = selectors.staff_queue(clerk, status=status, mine=mine)
+            assert selectors.queue_count(clerk, status=status, mine=mine) == (
+                queue.count()
+            )
             for offset, limit in PAGES:
                 expected = list(queue.values_list(*FIELDS)[offset : offset + limit])
                 got = selectors.queue_rows(

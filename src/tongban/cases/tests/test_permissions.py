@@ -157,7 +157,12 @@ def test_staff_queue_holds_only_their_department(
     world: World, callers: dict[str, Api]
 ) -> None:
     number = world.apply().json()["number"]
-    assert [c["number"] for c in world.clerk.get("/workbench/queue").json()] == [number]
-    assert callers["staff_other_department"].get("/workbench/queue").json() == []
+    assert [
+        c["number"] for c in world.clerk.get("/workbench/queue").json()["items"]
+    ] == [number]
+    assert callers["staff_other_department"].get("/workbench/queue").json() == {
+        "count": 0,
+        "items": [],
+    }
     assert callers["handler_without_grant"].get("/cases").status_code == 404
     assert callers["expired_grant"].get("/cases").json()["code"] == "grant_expired"

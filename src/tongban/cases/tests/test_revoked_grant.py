@@ -41,7 +41,8 @@ def test_a_revoked_handler_reaches_nothing_they_filed_for_the_company(
         assert who.post(f"/cases/{number}/supplement", {"note": "x"}).status_code == 404
         assert who.post(f"/cases/{draft}/submit").status_code == 404
     listed = mine.get("/cases").json()
-    assert number not in [row["number"] for row in listed]
+    assert number not in [row["number"] for row in listed["items"]]
+    assert listed["count"] == len(listed["items"])
     assert page.get(f"/cases/{number}/").status_code == 404
     assert page.get(f"/cases/{number}/materials/{material.pk}/").status_code == 404
     assert page.get(f"/cases/{number}/documents/{document}.pdf").status_code == 404
