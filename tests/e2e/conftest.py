@@ -1,17 +1,29 @@
-"""Fixtures of the browser tests: one Chromium per test process, a fresh page per test."""
+"""Fixtures of the browser tests: one Chromium per test process, a fresh page per test;
+no test may end with a Content-Security-Policy violation in any of its pages."""
 
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.browser import chromium
+from tests.e2e.browser import CspWatchedBrowser, chromium
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with chromium() as instance:
-        yield instance
+        yield CspWatchedBrowser(instance)  # type: ignore[misc]  # a Browser, watched
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    watched.violations.clear()
+    yield
+    assert watched.violations == [], "\n".join(watched.violations)
 
 
 @pytest.fixture

@@ -5,10 +5,12 @@ from django.utils.translation import gettext as _
 
 from tongban.cases.models import Case
 from tongban.core.errors import NotFound
+from tongban.core.headers import as_download
 
 
 def document_response(case: Case, document_number: str) -> HttpResponse:
-    """A notice or decision of the case as PDF (pages and the API both answer with this)."""
+    """A notice or decision of the case as a PDF download (pages and the API both answer
+    with this; pages show it in the platform's viewer, which reads this)."""
     # start-up: reportlab and the font load on the first PDF, not in every worker
     from tongban.cases.pdf import document_pdf
 
@@ -19,7 +21,5 @@ def document_response(case: Case, document_number: str) -> HttpResponse:
         document_pdf(document, applicant=case.applicant_name),
         content_type="application/pdf",
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.number}-{document.kind}.pdf"'
-    )
+    as_download(response, f"{case.number}-{document.kind}.pdf")
     return response

@@ -13,6 +13,16 @@ urlpatterns = [
         name="material",
     ),
     path(
+        "cases/<str:number>/materials/<int:material_id>/view/",
+        views.material_view,
+        name="material_view",
+    ),
+    path(
+        "cases/<str:number>/documents/<str:document_number>/view/",
+        views.document_view,
+        name="document_view",
+    ),
+    path(
         "cases/<str:number>/documents/<str:document_number>.pdf",
         views.document_file,
         name="document",

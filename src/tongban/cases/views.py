@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import person_of, staff_of
@@ -21,6 +23,7 @@ from tongban.cases.timeline import timeline_for
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
+from tongban.core.headers import as_download
 from tongban.notifications.selectors import staff_inbox
 from tongban.notifications.services import staff_case_messages_read
 
@@ -205,26 +208,27 @@ def _case_for_viewer(request: HttpRequest, number: str) -> Case:
     return selectors.case_for_person(_person(request), number)
 
 
-def _file(case: Case, material_id: int) -> FileResponse:
+def _material(case: Case, material_id: int) -> Any:
     material = case.materials.filter(pk=material_id).exclude(file="").first()
     if material is None:
         raise NotFound("not_found", _("未找到。"))
-    return FileResponse(
-        material.file.open("rb"),
-        content_type=material.content_type,
-        filename=material.original_name or material.file.name,
-    )
+    return material
 
 
 @login_required
 def material_file(
     request: HttpRequest, number: str, material_id: int
 ) -> HttpResponse | FileResponse:
+    """The stored file itself, as a download (the viewer shows it on a page)."""
     try:
-        case = _case_for_viewer(request, number)
-        return _file(case, material_id)
+        material = _material(_case_for_viewer(request, number), material_id)
     except DomainError as error:
         return _not_found(request, error)
+    response = FileResponse(
+        material.file.open("rb"), content_type=material.content_type
+    )
+    as_download(response, material.original_name or material.file.name)
+    return response
 
 
 @login_required
@@ -236,6 +240,68 @@ def document_file(
         return document_response(case, document_number)
     except DomainError as error:
         return _not_found(request, error)
+
+
+def _viewer(
+    request: HttpRequest, case: Case, *, title: str, raw_url: str, kind: str, size: str
+) -> HttpResponse:
+    back = (
+        reverse("cases:workbench_case", args=[case.number])
+        if staff_of(request.user) is not None
+        else reverse("cases:detail", args=[case.number])
+    )
+    return render(
+        request,
+        "cases/viewer.html",
+        {
+            "case": case,
+            "title": title,
+            "raw_url": raw_url,
+            "is_pdf": kind == "application/pdf",
+            "size": size,
+            "back": back,
+        },
+    )
+
+
+@login_required
+def material_view(request: HttpRequest, number: str, material_id: int) -> HttpResponse:
+    """A material on a page of the platform: an image in the page, a PDF in pdf.js."""
+    try:
+        case = _case_for_viewer(request, number)
+        material = _material(case, material_id)
+    except DomainError as error:
+        return _not_found(request, error)
+    return _viewer(
+        request,
+        case,
+        title=f"{material.name} · {material.original_name}",
+        raw_url=reverse("cases:material", args=[case.number, material.pk]),
+        kind=material.content_type,
+        size=filesizeformat(material.size),
+    )
+
+
+@login_required
+def document_view(
+    request: HttpRequest, number: str, document_number: str
+) -> HttpResponse:
+    """A notice or decision of the case on a page of the platform, in pdf.js."""
+    try:
+        case = _case_for_viewer(request, number)
+        document = case.documents.filter(number=document_number).first()
+        if document is None:
+            raise NotFound("not_found", _("未找到该文书。"))
+    except DomainError as error:
+        return _not_found(request, error)
+    return _viewer(
+        request,
+        case,
+        title=f"{document.get_kind_display()} · {document.number}",
+        raw_url=reverse("cases:document", args=[case.number, document.number]),
+        kind="application/pdf",
+        size="",
+    )
 
 
 # --- workbench ---------------------------------------------------------------------------

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tongban.core.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,6 +146,12 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # pdf.js, the viewer of PDFs: its build, and what it fetches for some PDFs (character
+    # maps, the standard fonts, the WebAssembly image decoders, colour profiles)
+    *(
+        (f"vendor/pdfjs/{part}", NODE_MODULES / "pdfjs-dist" / part)
+        for part in ("build", "cmaps", "standard_fonts", "wasm", "iccs")
+    ),
 ]
 # Uploaded files: in the data folder's media/, or with TONGBAN_S3_BUCKET in a private bucket
 # of S3-compatible object storage (TONGBAN_S3_*; see conf/env.py). The code is the same.

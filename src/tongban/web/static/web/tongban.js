@@ -9,3 +9,11 @@ document.addEventListener("htmx:afterSwap", function (event) {
     news.focus();
   }
 });
+
+// A form that asks before it acts (`data-confirm="…"`): a step that cannot be undone.
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
