@@ -45,6 +45,7 @@ from tongban.api.auth import acting_for, bearer, person_required, staff_required
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import Forbidden, NotFound
 from tongban.core.masking import mask_phone
+from tongban.core.remote import client_address
 
 router = Router(tags=["accounts"])
 
@@ -130,7 +131,9 @@ def _company_out(company: Company, person: Person) -> dict[str, Any]:
 
 @router.post("/auth/sms-codes", response={202: SmsCodeOut}, summary="Send an SMS code")
 def sms_code_send(request: HttpRequest, payload: SmsCodeIn) -> Status:
-    e164 = services.sms_code_send(**payload.dict())
+    e164 = services.sms_code_send(
+        **payload.dict(), client_address=client_address(request)
+    )
     return Status(202, {"phone": mask_phone(e164), "expires_in": 600})
 
 
@@ -153,10 +156,16 @@ def claim(request: HttpRequest, payload: ClaimIn) -> Status:
 @router.post("/auth/token", response=TokenOut, summary="Log in by password or SMS code")
 def token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     if payload.sms_code:
-        user = services.login_sms(phone=payload.phone or "", sms_code=payload.sms_code)
+        user = services.login_sms(
+            phone=payload.phone or "",
+            sms_code=payload.sms_code,
+            client_address=client_address(request),
+        )
     else:
         user = services.login_password(
-            login=payload.login or payload.phone or "", password=payload.password or ""
+            login=payload.login or payload.phone or "",
+            password=payload.password or "",
+            client_address=client_address(request),
         )
     return _tokens(services.api_session_open(user))
 
@@ -166,7 +175,10 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
 )
 def staff_token(request: HttpRequest, payload: StaffTokenIn) -> dict[str, Any]:
     login = services.staff_login(
-        username=payload.username, password=payload.password, totp=payload.totp
+        username=payload.username,
+        password=payload.password,
+        totp=payload.totp,
+        client_address=client_address(request),
     )
     if login.needs_enrolment:
         raise Forbidden(
@@ -197,7 +209,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status:
 
 @router.post("/auth/phone-change", response={204: None}, summary="Replace a lost phone")
 def phone_change(request: HttpRequest, payload: PhoneChangeIn) -> Status:
-    services.phone_change(**payload.dict())
+    services.phone_change(**payload.dict(), client_address=client_address(request))
     return Status(204, None)
 
 

@@ -64,12 +64,9 @@ CONSENT_VERSION = "2026-11"
 
 SMS_CODE_LENGTH = 6
 SMS_CODE_LIFETIME = dt.timedelta(minutes=10)
-SMS_RESEND_AFTER = dt.timedelta(seconds=60)
-SMS_PER_PHONE_PER_DAY = 10
 SMS_CODE_ATTEMPTS = 5
-
-LOGIN_FAILURES_BEFORE_LOCK = 5
-LOGIN_LOCK = dt.timedelta(minutes=15)
+# How often codes may be sent and logins tried: settings (conf/base.py), see
+# services/limits.py.
 
 ACCESS_TOKEN_LIFETIME = dt.timedelta(minutes=15)
 REFRESH_TOKEN_LIFETIME = dt.timedelta(days=14)

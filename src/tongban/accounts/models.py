@@ -237,7 +237,10 @@ class SmsChallenge(models.Model):
 
 
 class LoginGuard(models.Model):
-    """Failed attempts against one login name; too many lock it for a while."""
+    """Failed logins against one account (key `user:<id>`, however it was named), or
+    against one normalised login no account has (its blind index). `locked_until`: no try
+    is taken before it — a staff lock, or an applicant's growing delay
+    (`services/limits.py`)."""
 
     key = models.CharField(max_length=64, unique=True)
     failures = models.PositiveSmallIntegerField(default=0)

@@ -27,7 +27,11 @@ def _field_name(location: tuple[Any, ...]) -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-        return api.create_response(request, error.as_dict(), status=error.status)
+        response = api.create_response(request, error.as_dict(), status=error.status)
+        retry_after = error.extra.get("retry_after")
+        if isinstance(retry_after, int):  # a refusal that says when to try again (429)
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:

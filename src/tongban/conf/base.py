@@ -233,6 +233,37 @@ OUTSIDE_SYSTEM_POOL_SIZE = env_int("TONGBAN_OUTSIDE_SYSTEM_POOL_SIZE", 10)
 # fixed where an address must survive restarts (a URL written into a certificate).
 STANDINS_PORT = env_int("TONGBAN_STANDINS_PORT", 0)
 STANDINS_SMTP_PORT = env_int("TONGBAN_STANDINS_SMTP_PORT", 0)
+# Abuse limits (tongban.accounts.services.limits says why each is what it is). SMS codes
+# people ask for: per client address (REMOTE_ADDR, as the deployment's proxy sets it) in
+# (sends, seconds) windows; per phone one every SMS_CODE_RESEND_SECONDS and at most
+# SMS_CODES_PER_PHONE_PER_DAY in 24 hours; and a ceiling on all code sends of the platform,
+# (sends, seconds), beyond which every send is refused and an alarm raised, once a window.
+# Platform notifications (the outbox) are not codes and are never limited by these.
+SMS_CODES_PER_ADDRESS = [
+    (env_int("TONGBAN_SMS_CODES_PER_ADDRESS_10_MINUTES", 5), 600),
+    (env_int("TONGBAN_SMS_CODES_PER_ADDRESS_DAY", 20), 86_400),
+]
+SMS_CODE_RESEND_SECONDS = env_int("TONGBAN_SMS_CODE_RESEND_SECONDS", 60)
+SMS_CODES_PER_PHONE_PER_DAY = env_int("TONGBAN_SMS_CODES_PER_PHONE_PER_DAY", 10)
+SMS_CODES_CEILING = (env_int("TONGBAN_SMS_CODES_CEILING_PER_MINUTE", 1000), 60)
+# Logins, counted per account however the login is spelled. Applicants: after
+# LOGIN_DELAY_AFTER_FAILURES failures each further try waits a delay that doubles from
+# LOGIN_DELAY_FIRST_SECONDS up to LOGIN_DELAY_MAX_SECONDS; failures are forgotten after
+# LOGIN_FAILURES_FORGOTTEN_SECONDS without one. Staff: STAFF_LOCK_AFTER_FAILURES failures
+# lock the account for STAFF_LOCK_SECONDS (等保 2.0). Per client address: at most
+# (failures, seconds) failed logins, whatever accounts they were against.
+LOGIN_DELAY_AFTER_FAILURES = env_int("TONGBAN_LOGIN_DELAY_AFTER_FAILURES", 5)
+LOGIN_DELAY_FIRST_SECONDS = env_int("TONGBAN_LOGIN_DELAY_FIRST_SECONDS", 1)
+LOGIN_DELAY_MAX_SECONDS = env_int("TONGBAN_LOGIN_DELAY_MAX_SECONDS", 900)
+LOGIN_FAILURES_FORGOTTEN_SECONDS = env_int(
+    "TONGBAN_LOGIN_FAILURES_FORGOTTEN_SECONDS", 86_400
+)
+STAFF_LOCK_AFTER_FAILURES = env_int("TONGBAN_STAFF_LOCK_AFTER_FAILURES", 5)
+STAFF_LOCK_SECONDS = env_int("TONGBAN_STAFF_LOCK_SECONDS", 900)
+LOGIN_FAILURES_PER_ADDRESS = (
+    env_int("TONGBAN_LOGIN_FAILURES_PER_ADDRESS_10_MINUTES", 30),
+    600,
+)
 # Early pilot credit codes that fail the GB 32100 check but are real (domain.md §1).
 USCC_PILOT_CODES = env_list("TONGBAN_USCC_PILOT_CODES", ["91350100M0001TGQXM"])
 # Audit checkpoints are written outside the database, signed with their own key.

@@ -1,26 +1,19 @@
 """Helpers the accounts services share: identifiers at rest, names, passwords, consents,
-the login guard."""
+login names (the login guard itself is in `limits.py`)."""
 
 import uuid
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts import constants as c
 from tongban.accounts.identifiers import document_index, phone_index
-from tongban.accounts.models import Consent, LoginGuard, Person
-from tongban.audit.services import audit_record
+from tongban.accounts.models import Consent, Person
 from tongban.core import clock, protect
 from tongban.core.documents import DocumentFacts, document_validate
-from tongban.core.errors import (
-    DomainError,
-    InvalidInput,
-    NotAuthenticated,
-    TooManyAttempts,
-)
+from tongban.core.errors import DomainError, InvalidInput, NotAuthenticated
 from tongban.core.masking import mask_document, mask_phone
 from tongban.core.phones import phone_normalise
 
@@ -68,7 +61,7 @@ def _document_facts(
     return document_validate(doc_type, number, nationality=nationality or None)
 
 
-# --- login guard -------------------------------------------------------------------------
+# --- login names -------------------------------------------------------------------------
 
 
 def _login_name(login: str) -> tuple[str, str]:
@@ -77,50 +70,6 @@ def _login_name(login: str) -> tuple[str, str]:
         return "phone", phone_normalise(login.strip())
     except DomainError:
         return "document", "".join(login.split()).upper()
-
-
-def _guard_key(login: str) -> str:
-    """One key per login name however it is typed."""
-    return protect.blind_index(_login_name(login)[1], kind="login")
-
-
-def _guard_check(key: str) -> None:
-    guard = LoginGuard.objects.filter(key=key).first()
-    if guard and guard.locked_until and guard.locked_until > clock.now():
-        minutes = max(
-            1, int((guard.locked_until - clock.now()).total_seconds() // 60) + 1
-        )
-        raise TooManyAttempts(
-            "too_many_attempts",
-            _("失败次数过多，账户已暂时锁定，请 %(m)d 分钟后再试。") % {"m": minutes},
-            extra={"retry_after": minutes * 60},
-        )
-
-
-def _guard_fail(key: str) -> None:
-    """Count a failure in its own transaction (durable: a refusal must not undo it)."""
-    now = clock.now()
-    with transaction.atomic(durable=True):
-        guard, _created = LoginGuard.objects.get_or_create(key=key)
-        if guard.locked_until and guard.locked_until <= now:
-            guard.failures = 0
-            guard.locked_until = None
-        guard.failures += 1
-        guard.last_failure_at = now
-        if guard.failures >= c.LOGIN_FAILURES_BEFORE_LOCK:
-            guard.locked_until = now + c.LOGIN_LOCK
-            audit_record(
-                action="account.locked",
-                data={
-                    "failures": guard.failures,
-                    "minutes": int(c.LOGIN_LOCK.total_seconds() // 60),
-                },
-            )
-        guard.save()
-
-
-def _guard_clear(key: str) -> None:
-    LoginGuard.objects.filter(key=key).delete()
 
 
 def _bad_credentials() -> NotAuthenticated:

@@ -1,5 +1,6 @@
 """Changing what a person logs in with: a forgotten password, a lost phone, an email."""
 
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -12,10 +13,6 @@ from tongban.accounts.models import ApiSession, Person
 from tongban.accounts.services._common import (
     _document_facts,
     _find_by_document,
-    _guard_check,
-    _guard_clear,
-    _guard_fail,
-    _guard_key,
     _name_clean,
     _password_check,
     document_index,
@@ -23,6 +20,12 @@ from tongban.accounts.services._common import (
     phone_index,
 )
 from tongban.accounts.services.levels import _registry_confirm
+from tongban.accounts.services.limits import (
+    _attempt_allow,
+    _attempt_failed,
+    _attempt_succeeded,
+    _guard_key,
+)
 from tongban.accounts.services.sms_codes import _sms_code_verify, _sms_consume
 from tongban.audit.services import audit_record
 from tongban.core import clock
@@ -54,7 +57,8 @@ def password_reset(
         ApiSession.objects.filter(user=person.user, revoked_at__isnull=True).update(
             revoked_at=clock.now()
         )
-        _guard_clear(_guard_key(e164))
+        # The phone's owner proved themself: the login delay of the account ends.
+        _attempt_succeeded(_guard_key(user=person.user, spelling=e164))
         audit_record(
             action="account.password_reset",
             actor=person.user,
@@ -72,23 +76,29 @@ def phone_change(
     password: str,
     new_phone: str,
     sms_code: str,
+    client_address: str,
 ) -> Person:
     """A lost phone: who they are (name, document, password), then the new phone's code.
 
-    For an L2 account the name and number are checked against the registry again.
+    The password is checked as a login checks it: failures count against the account and
+    the client address, and the account's login delay holds here too (`limits.py`). For
+    an L2 account the name and number are checked against the registry again.
     """
     facts = _document_facts(doc_type, doc_number, None)
     e164 = phone_normalise(new_phone)
-    key = _guard_key(facts.number)
-    _guard_check(key)
     person = _find_by_document(facts.doc_type, facts.number)
+    user = person.user if person is not None else None
+    key = _guard_key(user=user, spelling=facts.number)
+    _attempt_allow(key=key, staff=False, client_address=client_address)
+    if user is None:
+        User().set_password(password)  # the hashing time of a real check, as at login
     if (
         person is None
         or person.user is None
         or person.name != _name_clean(name)
         or not person.user.check_password(password)
     ):
-        _guard_fail(key)
+        _attempt_failed(key=key, staff=False, user=user, client_address=client_address)
         raise InvalidInput("identity_mismatch", _("姓名、证件号码或密码不正确。"))
     if person.level >= Level.L2 and person.level_evidence != LevelEvidence.IN_PERSON:
         _registry_confirm(person)
@@ -115,7 +125,7 @@ def phone_change(
             subject_type="person",
             subject_id=person.pk,
         )
-    _guard_clear(key)
+    _attempt_succeeded(key)
     return person
 
 

@@ -1,4 +1,4 @@
-"""Applicants logging in, by password or SMS code."""
+"""Applicants logging in, by password or SMS code (limits: `limits.py`)."""
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -7,13 +7,15 @@ from tongban.accounts.constants import SmsPurpose
 from tongban.accounts.models import Person
 from tongban.accounts.services._common import (
     _bad_credentials,
-    _guard_check,
-    _guard_clear,
-    _guard_fail,
-    _guard_key,
     _login_name,
     document_index,
     phone_index,
+)
+from tongban.accounts.services.limits import (
+    _attempt_allow,
+    _attempt_failed,
+    _attempt_succeeded,
+    _guard_key,
 )
 from tongban.accounts.services.sms_codes import _sms_code_verify, _sms_consume
 from tongban.audit.services import audit_record
@@ -33,38 +35,44 @@ def _person_by_login(login: str) -> Person | None:
     return Person.objects.filter(doc_index__in=indexes).first()
 
 
-def login_password(*, login: str, password: str) -> User:
-    """An applicant by phone or document number and password; five failures lock it."""
-    key = _guard_key(login)
-    _guard_check(key)
+def login_password(*, login: str, password: str, client_address: str) -> User:
+    """An applicant by phone or document number and password.
+
+    Failures count against the account whichever way it is named, and against the client
+    address; after five, each try waits a doubling delay (`limits.py`).
+    """
     person = _person_by_login(login)
     user = person.user if person else None
+    key = _guard_key(user=user, spelling=_login_name(login)[1])
+    _attempt_allow(key=key, staff=False, client_address=client_address)
     if user is None:
         # Spend the same hashing time as a real check, so timing does not reveal accounts.
         User().set_password(password)
     if user is None or not user.is_active or not user.check_password(password):
-        _guard_fail(key)
+        _attempt_failed(key=key, staff=False, user=user, client_address=client_address)
         raise _bad_credentials()
-    _guard_clear(key)
+    _attempt_succeeded(key)
     audit_record(action="account.login", actor=user, data={"method": "password"})
     return user
 
 
-def login_sms(*, phone: str, sms_code: str) -> User:
+def login_sms(*, phone: str, sms_code: str, client_address: str) -> User:
+    """An applicant by phone and the code just sent to it; counted as password tries are."""
     e164 = phone_normalise(phone)
-    key = _guard_key(e164)
-    _guard_check(key)
     person = Person.objects.filter(phone_index=phone_index(e164)).first()
-    if person is None or person.user is None or not person.user.is_active:
-        _guard_fail(key)
+    user = person.user if person else None
+    key = _guard_key(user=user, spelling=e164)
+    _attempt_allow(key=key, staff=False, client_address=client_address)
+    if person is None or user is None or not user.is_active:
+        _attempt_failed(key=key, staff=False, user=user, client_address=client_address)
         raise _bad_credentials()
     try:
         challenge = _sms_code_verify(e164=e164, purpose=SmsPurpose.LOGIN, code=sms_code)
     except InvalidInput:
-        _guard_fail(key)
+        _attempt_failed(key=key, staff=False, user=user, client_address=client_address)
         raise
     with transaction.atomic(durable=True):
         _sms_consume(challenge)
-        audit_record(action="account.login", actor=person.user, data={"method": "sms"})
-    _guard_clear(key)
-    return person.user
+        audit_record(action="account.login", actor=user, data={"method": "sms"})
+    _attempt_succeeded(key)
+    return user

@@ -1,6 +1,5 @@
-"""One-time SMS codes: sending (rate-limited), checking, consuming."""
+"""One-time SMS codes: sending (limited: `limits.py`), checking, consuming."""
 
-import datetime as dt
 import secrets
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from tongban.accounts import constants as c
 from tongban.accounts.constants import SmsPurpose
 from tongban.accounts.models import SmsChallenge
 from tongban.accounts.services._common import _document_facts, phone_index
+from tongban.accounts.services.limits import _sms_code_allow
 from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
 from tongban.core import clock, protect
 from tongban.core.documents import DocumentType
@@ -21,37 +21,27 @@ def sms_code_send(
     *,
     phone: str,
     purpose: str,
+    client_address: str,
     doc_type: str = DocumentType.RESIDENT_ID,
     doc_number: str = "",
     nationality: str | None = None,
 ) -> str:
-    """Send a one-time code to a phone; answers the phone in E.164.
+    """Send a one-time code to a phone at a person's request; answers the phone in E.164.
 
     For registration the document is checked before a code is sent (pages and API alike),
-    so a typo in the number is caught before a code is spent on it. At most one code a
-    minute and ten a day per phone; a gateway that does not answer is a 503 and leaves
-    nothing behind.
+    so a typo in the number is caught before a code is spent on it. Limited per phone,
+    per client address (`client_address`: REMOTE_ADDR, as the deployment's proxy sets it)
+    and for the whole platform — see `limits.py`; a refusal is 429 and says when to try
+    again. A gateway that does not answer is a 503 and leaves nothing behind.
     """
     if purpose == SmsPurpose.REGISTER:
         _document_facts(doc_type, doc_number, nationality)
     e164 = phone_normalise(phone)
     if purpose not in SmsPurpose.values:
         raise InvalidInput("invalid_purpose", _("不支持的验证码用途。"))
-    now = clock.now()
     index = phone_index(e164)
-    recent = SmsChallenge.objects.filter(phone_index=index)
-    if recent.filter(created_at__gt=now - c.SMS_RESEND_AFTER).exists():
-        raise TooManyAttempts(
-            "too_many_attempts",
-            _("验证码已发送，请一分钟后再试。"),
-            extra={"retry_after": 60},
-        )
-    if recent.filter(created_at__gt=now - dt.timedelta(days=1)).count() >= (
-        c.SMS_PER_PHONE_PER_DAY
-    ):
-        raise TooManyAttempts(
-            "too_many_attempts", _("今天向该号码发送的验证码已达上限，请明天再试。")
-        )
+    _sms_code_allow(phone_index=index, client_address=client_address)
+    now = clock.now()
     code = f"{secrets.randbelow(10**c.SMS_CODE_LENGTH):0{c.SMS_CODE_LENGTH}d}"
     text = _(
         "【通办】您的验证码为 %(code)s，%(minutes)d 分钟内有效，用于%(purpose)s。请勿告诉他人。"

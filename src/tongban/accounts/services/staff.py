@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts.models import Person, StaffProfile
-from tongban.accounts.services._common import (
-    _bad_credentials,
-    _guard_check,
-    _guard_clear,
-    _guard_fail,
+from tongban.accounts.services._common import _bad_credentials
+from tongban.accounts.services.limits import (
+    _attempt_allow,
+    _attempt_failed,
+    _attempt_succeeded,
     _guard_key,
 )
 from tongban.audit.services import audit_record
@@ -120,22 +120,36 @@ class StaffLogin:
     needs_enrolment: bool
 
 
-def staff_login(*, username: str, password: str, totp: str) -> StaffLogin:
-    """Password plus a time-based one-time code; a staff member without one must enrol."""
-    key = _guard_key("staff:" + username)
-    _guard_check(key)
-    user = User.objects.filter(username=username, is_active=True).first()
-    profile = StaffProfile.objects.filter(user=user).first() if user else None
+def staff_login(
+    *, username: str, password: str, totp: str, client_address: str
+) -> StaffLogin:
+    """Password plus a time-based one-time code; a staff member without one must enrol.
+
+    Five failures lock the account for 15 minutes (等保 2.0), audited; failures count
+    against the client address too (`limits.py`).
+    """
+    profile = (
+        StaffProfile.objects.select_related("user")
+        .filter(user__username=username, user__is_active=True)
+        .first()
+    )
+    # Only a staff account is counted as one: a person's user named here is a stranger's
+    # spelling, never a reason to lock that person out.
+    user = profile.user if profile is not None else None
+    key = _guard_key(user=user, spelling="staff:" + username)
+    _attempt_allow(key=key, staff=True, client_address=client_address)
+    if user is None:
+        User().set_password(password)  # the hashing time of a real check, as applicants
     if user is None or profile is None or not user.check_password(password):
-        _guard_fail(key)
+        _attempt_failed(key=key, staff=True, user=user, client_address=client_address)
         raise _bad_credentials()
     if profile.totp_confirmed_at is None:
-        _guard_clear(key)
+        _attempt_succeeded(key)
         return StaffLogin(user=user, needs_enrolment=True)
     if not _totp_accept(profile, totp):
-        _guard_fail(key)
+        _attempt_failed(key=key, staff=True, user=user, client_address=client_address)
         raise NotAuthenticated("invalid_totp", _("动态口令不正确。"))
-    _guard_clear(key)
+    _attempt_succeeded(key)
     audit_record(
         action="staff.login", actor=user, subject_type="staff", subject_id=profile.pk
     )

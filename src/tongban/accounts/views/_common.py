@@ -18,6 +18,7 @@ from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.models import Person, StaffProfile
 from tongban.core.errors import DomainError, Forbidden
 from tongban.core.masking import mask_phone
+from tongban.core.remote import client_address
 
 T = TypeVar("T")
 SESSION_STAFF_PENDING = "tongban.staff_pending"
@@ -92,7 +93,12 @@ def _send_code(
     phone = str(form.data.get(phone_field, ""))
     e164 = _attempt(
         form,
-        lambda: services.sms_code_send(phone=phone, purpose=purpose, **document),
+        lambda: services.sms_code_send(
+            phone=phone,
+            purpose=purpose,
+            client_address=client_address(request),
+            **document,
+        ),
     )
     if e164:
         messages.success(

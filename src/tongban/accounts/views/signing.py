@@ -13,6 +13,7 @@ from tongban.accounts import forms as f
 from tongban.accounts import services
 from tongban.accounts.views._common import _attempt, _login, _next, _send_code
 from tongban.core.errors import DomainError
+from tongban.core.remote import client_address
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -94,7 +95,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = _attempt(
             password_form,
             lambda: services.login_password(
-                login=data["login"], password=data["password"]
+                login=data["login"],
+                password=data["password"],
+                client_address=client_address(request),
             ),
         )
     elif request.method == "POST" and mode == "sms" and sms_form.is_valid():
@@ -105,7 +108,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = _attempt(
                 sms_form,
                 lambda: services.login_sms(
-                    phone=data["phone"], sms_code=data["sms_code"] or ""
+                    phone=data["phone"],
+                    sms_code=data["sms_code"] or "",
+                    client_address=client_address(request),
                 ),
             )
     if user is not None:
@@ -165,6 +170,7 @@ def phone_change(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 new_phone=data["new_phone"],
                 sms_code=data["sms_code"] or "",
+                client_address=client_address(request),
             ),
         ):
             messages.success(request, _("手机号已更换，请重新登录。"))

@@ -19,6 +19,7 @@ from tongban.accounts.views._common import (
     _staff_required,
 )
 from tongban.core.errors import DomainError
+from tongban.core.remote import client_address
 
 
 def staff_login(request: HttpRequest) -> HttpResponse:
@@ -33,6 +34,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                 username=data["username"],
                 password=data["password"],
                 totp=data["totp"] or "",
+                client_address=client_address(request),
             ),
         )
         if result is not None and result.needs_enrolment:
