@@ -8,7 +8,8 @@ the same facts the code acts on:
 - 403 — a person's operation called by staff or the reverse, a lapsed grant, a role
   that may not take a step: every operation behind the token;
 - 404 `not_found` — an operation with a path parameter (unknown, or not yours to see),
-  and the person's operations that read `X-Acting-For` (not theirs to act for);
+  one that looks up what its query or body names (`LOOKUPS`), and the person's
+  operations that read `X-Acting-For` (not theirs to act for);
 - 409 — a state the request does not fit (a stale `expected_version`, a step the case's
   status does not allow, an account that already exists): operations that change things;
 - 422 `invalid_input` — an operation with parameters or a body;
@@ -30,6 +31,8 @@ OUTSIDE = {
     "POST /me/children",
     "POST /me/identity-verification",
 }
+# Operations that look up what their query or body names (no path parameter).
+LOOKUPS = {"GET /progress", "POST /auth/claim", "POST /workbench/counter-cases"}
 # Operations that take a token or a password in their body.
 SESSIONS = {"POST /auth/refresh", "POST /auth/token", "POST /auth/staff-token"}
 # Person operations that read `X-Acting-For` (a 404 when it names no one of theirs).
@@ -46,6 +49,11 @@ ERROR_SCHEMA = {
             "type": "object",
             "additionalProperties": {"type": "string"},
             "description": "for input errors: what is wrong with each field",
+        },
+        "retry_after": {
+            "title": "Retry After",
+            "type": "integer",
+            "description": "for 429: seconds to wait (also the Retry-After header)",
         },
     },
     "required": ["code", "message"],
@@ -70,7 +78,7 @@ def _statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
         statuses |= {401, 403}
         if ACTING.match(name):
             statuses.add(404)
-    if any(p.get("in") == "path" for p in parameters):
+    if name in LOOKUPS or any(p.get("in") == "path" for p in parameters):
         statuses.add(404)
     if name in SESSIONS:
         statuses.add(401)

@@ -67,6 +67,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        if error.status_code == 400:  # ninja could not parse the body: bad input
+            body = {
+                "code": "invalid_body",
+                "message": _("请求内容无法解析，请发送有效的 JSON 或表单。"),
+            }
+            return api.create_response(request, body, status=422)
         body = {"code": f"http_{error.status_code}", "message": str(error)}
         return api.create_response(request, body, status=error.status_code)
 

@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -41,7 +42,8 @@ from tongban.cases.timeline import Audience, data_for, entry_for
 from tongban.catalog.constants import StaffRole
 from tongban.core.errors import Forbidden, InvalidInput, TooManyAttempts
 from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
-from tongban.ops.ratelimits import rate_hit
+from tongban.core.remote import client_address
+from tongban.ops.ratelimits import rate_hit, rate_window_left
 
 router = Router(tags=["cases"])
 
@@ -514,11 +516,17 @@ def supervision(request: HttpRequest, department: str | None = None) -> dict[str
     "/progress", response=ProgressOut, summary="Check a case's progress, no login"
 )
 def progress(request: HttpRequest, number: str, identity: str) -> dict[str, Any]:
-    """By case number plus the applicant's document number or phone; 10 tries a minute."""
-    client = request.META.get("REMOTE_ADDR", "")
+    """By case number plus the applicant's document number or phone; 10 tries a minute
+    from one address (`PROGRESS_CHECKS_PER_MINUTE`)."""
+    client = client_address(request)
+    limit = settings.PROGRESS_CHECKS_PER_MINUTE
     # Counted in the database: the limit holds across every web process and server.
-    if not rate_hit(key=f"progress:{client}", limit=10, window_seconds=60):
-        raise TooManyAttempts("too_many_attempts", _("查询过于频繁，请一分钟后再试。"))
+    if not rate_hit(key=f"progress:{client}", limit=limit, window_seconds=60):
+        raise TooManyAttempts(
+            "too_many_attempts",
+            _("查询过于频繁，请一分钟后再试。"),
+            extra={"retry_after": rate_window_left(window_seconds=60)},
+        )
     case = selectors.case_by_number_and_identity(number, identity)
     return {
         "number": case.number,

@@ -264,6 +264,12 @@ LOGIN_FAILURES_PER_ADDRESS = (
     env_int("TONGBAN_LOGIN_FAILURES_PER_ADDRESS_10_MINUTES", 30),
     600,
 )
+# How many proxies of ours stand in front of the web process, each appending to
+# X-Forwarded-For (core/remote.py: the client's address is read from there, never REMOTE_ADDR
+# alone, behind them); 0 here — production counts its TLS-terminating proxy.
+TRUSTED_PROXY_HOPS = env_int("TONGBAN_TRUSTED_PROXY_HOPS", 0)
+# The public progress check (no login): tries a minute from one client address.
+PROGRESS_CHECKS_PER_MINUTE = env_int("TONGBAN_PROGRESS_CHECKS_PER_MINUTE", 10)
 # Early pilot credit codes that fail the GB 32100 check but are real (domain.md §1).
 USCC_PILOT_CODES = env_list("TONGBAN_USCC_PILOT_CODES", ["91350100M0001TGQXM"])
 # Audit checkpoints are written outside the database, signed with their own key.

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from tongban.conf.base import *  # noqa: F403
-from tongban.conf.env import env_bool
+from tongban.conf.env import env_bool, env_int
 
 if "TONGBAN_SECRET_KEY" not in os.environ:
     raise ImproperlyConfigured("TONGBAN_SECRET_KEY must be set in production")
@@ -23,6 +23,11 @@ SECURE_HSTS_PRELOAD = env_bool("TONGBAN_HSTS_PRELOAD", True)
 # no such proxy in front, set TONGBAN_TLS_PROXY=0.
 if env_bool("TONGBAN_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (what abuse limits count by) is then the one that proxy appended to
+# X-Forwarded-For: one hop of ours, or as many as TONGBAN_TRUSTED_PROXY_HOPS says.
+TRUSTED_PROXY_HOPS = env_int(
+    "TONGBAN_TRUSTED_PROXY_HOPS", 1 if env_bool("TONGBAN_TLS_PROXY", True) else 0
+)
 SECURE_SSL_REDIRECT = env_bool("TONGBAN_SSL_REDIRECT", True)
 # The load balancer's and the supervisor's health checks come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -54,8 +54,9 @@ def as_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     """Make `response` a raw download: saved, never shown inline, sandboxed if opened."""
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename)
+        or "attachment"
     )
     response["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response

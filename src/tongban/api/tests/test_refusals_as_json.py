@@ -52,3 +52,11 @@ def test_a_persons_session_on_a_staff_page_is_refused_not_an_error(
         answer = page.get(path)
         assert answer.status_code == 403
         assert "仅供工作人员使用" in answer.content.decode()
+
+
+def test_a_body_that_is_not_json_is_bad_input_not_a_bare_400() -> None:
+    answer = Client().post(
+        "/api/v1/auth/sms-codes", data=b"\x00", content_type="application/json"
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_body"
