@@ -1,7 +1,6 @@
 """Materials of a case: uploads checked by content, and documents fetched from registries."""
 
 import hashlib
-import io
 import logging
 import time
 from typing import Any
@@ -22,6 +21,7 @@ from tongban.contrib import registries
 from tongban.contrib.registries import OutsideSystemUnavailable
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput
+from tongban.core.uploads import UNREADABLE, submission_size_check, upload_check
 
 logger = logging.getLogger(__name__)
 
@@ -43,30 +43,26 @@ def _max_bytes() -> int:
 
 
 def _check_opens(data: bytes, content_type: str) -> None:
+    """It opens, is one format and nothing else, runs nothing and stays within the bounds
+    once decoded (`tongban.core.uploads`); one that does not open in this app's words."""
     try:
-        if content_type == "application/pdf":
-            from pypdf import PdfReader  # start-up: loaded on the first upload
-
-            if len(PdfReader(io.BytesIO(data)).pages) == 0:
-                raise ValueError("no pages")
-        else:
-            from PIL import Image  # start-up: loaded on the first upload
-
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-    except Exception as error:  # noqa: BLE001 — any failure to open is the user's file
+        upload_check(data, content_type)
+    except InvalidInput as refusal:
+        if refusal.code != UNREADABLE:
+            raise
         raise InvalidInput(
             "material_unreadable",
             _("文件无法打开，可能已损坏，请重新扫描或导出后上传。"),
             fields={"file": "unreadable"},
-        ) from error
+        ) from refusal
 
 
 def _material_checked(
     case: Case, person: Person, position: int, upload: UploadedFile
 ) -> tuple[dict[str, Any], bytes, str]:
     """Who may upload, to which material, and the file itself: size, type by content (PDF,
-    JPEG, PNG), and that it opens. Answers the catalogue's material, the bytes, the type."""
+    JPEG, PNG), and that it opens and is safe to keep. Answers the catalogue's material,
+    the bytes, the type."""
     if case.submitted_by_id != person.pk:
         raise Forbidden("not_authorised", _("只有提交申请的人可以上传材料。"))
     if case.status not in (Status.DRAFT, Status.CORRECTION_REQUESTED):
@@ -132,7 +128,9 @@ Checked = tuple[int, str, dict[str, Any], bytes, str]
 def materials_checked(
     case: Case, person: Person, files: dict[int, UploadedFile]
 ) -> list[Checked]:
-    """Check every file of a request before any is stored (a refusal writes nothing)."""
+    """Check every file of a request before any is stored (a refusal writes nothing),
+    and all of them together against the bound of one submission, before any is read."""
+    submission_size_check(int(upload.size or 0) for upload in files.values())
     checked = []
     for position, upload in sorted(files.items()):
         material, data, content_type = _material_checked(case, person, position, upload)

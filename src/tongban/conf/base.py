@@ -279,6 +279,24 @@ AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
 TONGBAN_DEMO = False
 # The TrueType CJK font PDF notices embed (Debian fonts-wqy-zenhei).
 PDF_FONT = env_str("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# Uploaded files (tongban.core.uploads says why each bound is what it is): one case
+# material at most MATERIAL_MAX_BYTES; all the files of one request together at most
+# UPLOAD_MAX_SUBMISSION_BYTES; a PDF's streams decoded at most UPLOAD_MAX_DECODED_BYTES
+# in all (a 20 MB file of lossless colour scans decodes to about 450 MB; a zip bomb is
+# stopped there), at most UPLOAD_MAX_PDF_PAGES pages and UPLOAD_MAX_PDF_OBJECTS objects
+# (pypdf reads some 15,000 a second); an image, or an image in a PDF, at most
+# UPLOAD_MAX_IMAGE_PIXELS pixels (a 48-megapixel phone photo passes, an A4 page at
+# 600 dpi is 35).
+MATERIAL_MAX_BYTES = env_int("TONGBAN_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
+UPLOAD_MAX_SUBMISSION_BYTES = env_int(
+    "TONGBAN_UPLOAD_MAX_SUBMISSION_BYTES", 50 * 1024 * 1024
+)
+UPLOAD_MAX_DECODED_BYTES = env_int(
+    "TONGBAN_UPLOAD_MAX_DECODED_BYTES", 512 * 1024 * 1024
+)
+UPLOAD_MAX_PDF_PAGES = env_int("TONGBAN_UPLOAD_MAX_PDF_PAGES", 500)
+UPLOAD_MAX_PDF_OBJECTS = env_int("TONGBAN_UPLOAD_MAX_PDF_OBJECTS", 100_000)
+UPLOAD_MAX_IMAGE_PIXELS = env_int("TONGBAN_UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
 # Case and document numbers are drawn on a connection of their own (PostgreSQL), so a busy
 # department's number row is never locked for a whole submission; see cases/numbers.py.
 NUMBERS_OWN_CONNECTION = env_bool("TONGBAN_NUMBERS_OWN_CONNECTION", True)
