@@ -136,7 +136,9 @@ def _material(material: Any) -> dict[str, Any]:
     }
 
 
-def _rows(count: int, rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
+def _rows(
+    count: int, rows: Iterable[tuple[Any, ...]], *, most: int | None = None
+) -> HttpResponse:
     """A page of rows, read as plain values (no model objects) and written as JSON
     directly: lists are the platform's busiest reads. Same shape as `CasePageOut`."""
     labels = {value: str(label) for value, label in CaseStatus.choices}
@@ -151,8 +153,10 @@ def _rows(count: int, rows: Iterable[tuple[Any, ...]]) -> HttpResponse:
         }
         for number, status, service_name, received_on, legal_deadline in rows
     ]
+    exact = most is None or count <= most
+    page = {"count": count if exact else most, "count_exact": exact, "items": out}
     return HttpResponse(
-        json.dumps({"count": count, "items": out}, ensure_ascii=False),
+        json.dumps(page, ensure_ascii=False),
         content_type="application/json",
     )
 
@@ -325,13 +329,15 @@ def queue(
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
     limit: int = Query(50, ge=1, le=LIMIT_MAX),
 ) -> HttpResponse:
-    """Earliest deadline first, a page at a time (`limit` at most 100)."""
+    """Earliest deadline first, a page at a time (`limit` at most 100). `count` is exact
+    up to 1,000; beyond, it is 1,000 and `count_exact` is false."""
     staff = _staff(request)
     return _rows(
         selectors.queue_count(staff, status=status, mine=mine),
         selectors.queue_rows(
             staff, status=status, mine=mine, offset=offset, limit=limit
         ),
+        most=selectors.QUEUE_COUNT_MAX,
     )
 
 

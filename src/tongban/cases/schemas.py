@@ -151,6 +151,9 @@ class CaseRowOut(Schema):
 
 class CasePageOut(Schema):
     count: int = Field(description="how many there are in all, across every page")
+    count_exact: bool = Field(
+        True, description="false when `count` is a lower bound (a queue of over 1,000)"
+    )
     items: list[CaseRowOut]
 
 

@@ -64,6 +64,9 @@ def test_queue_rows_match_the_department_queue(world: World) -> None:
             assert selectors.queue_count(clerk, status=status, mine=mine) == (
                 queue.count()
             )
+            assert selectors.queue_count(clerk, status=status, mine=mine, most=2) == (
+                min(queue.count(), 3)
+            )
             for offset, limit in PAGES:
                 expected = list(queue.values_list(*FIELDS)[offset : offset + limit])
                 got = selectors.queue_rows(

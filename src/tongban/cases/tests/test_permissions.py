@@ -162,6 +162,7 @@ def test_staff_queue_holds_only_their_department(
     ] == [number]
     assert callers["staff_other_department"].get("/workbench/queue").json() == {
         "count": 0,
+        "count_exact": True,
         "items": [],
     }
     assert callers["handler_without_grant"].get("/cases").status_code == 404
