@@ -39,9 +39,13 @@ def _error(
     request: HttpRequest, error: DomainError, form: forms.Form | None = None
 ) -> None:
     """The error's message on top of the page; a field's own message goes under that field
-    when `form` (bound) has it, and is listed after the message when it has not."""
+    when `form` (bound) has it, and is listed after the message when it has not. An
+    upload's `file` carries a reason code for programs (`unreadable`, `javascript`), not
+    words: its message says it all."""
     details = []
     for name, message in (error.fields or {}).items():
+        if name == "file":
+            continue
         if form is not None and name in form.fields:
             if name not in form.errors:  # the form's own message for it says enough
                 form.add_error(name, str(message))

@@ -156,6 +156,7 @@ def test_the_case_page_refuses_a_hostile_file_and_keeps_nothing(
         "PDF 中含有脚本、附件、多媒体或会自动执行的动作，出于安全原因不能接受。" in text
     )
     assert "材料已上传" not in text
+    assert "javascript" not in text.lower().split("<main", 1)[1]  # no reason code shown
     assert CaseMaterial.objects.count() == rows
     assert _stored(disk) == []
     upload = SimpleUploadedFile("scan.png", _png((9000, 9000)))
