@@ -12,6 +12,7 @@ the same facts the code acts on:
   operations that read `X-Acting-For` (not theirs to act for);
 - 409 — a state the request does not fit (a stale `expected_version`, a step the case's
   status does not allow, an account that already exists): operations that change things;
+- 413 `request_too_large` — a body past Django's bounds: any operation that takes one;
 - 422 `invalid_input` — an operation with parameters or a body;
 - 429 `too_many_attempts` — the rate-limited ones (`LIMITED`);
 - 503 — an outside system the answer depends on is unreachable (`OUTSIDE`).
@@ -27,6 +28,8 @@ LIMITED = re.compile(r"^(POST /auth/.*|GET /progress)$")
 # Operations whose answer needs an outside system (SMS gateway, registries).
 OUTSIDE = {
     "POST /auth/sms-codes",
+    "POST /auth/phone-change",
+    "POST /me/email",
     "POST /companies",
     "POST /me/children",
     "POST /me/identity-verification",
@@ -35,6 +38,9 @@ OUTSIDE = {
 LOOKUPS = {"GET /progress", "POST /auth/claim", "POST /workbench/counter-cases"}
 # Operations that take a token or a password in their body.
 SESSIONS = {"POST /auth/refresh", "POST /auth/token", "POST /auth/staff-token"}
+# Operations without the token that refuse a kind of caller (staff without an enrolled
+# authenticator).
+REFUSED_KINDS = {"POST /auth/staff-token"}
 # Person operations that read `X-Acting-For` (a 404 when it names no one of theirs).
 ACTING = re.compile(r"^(GET|POST|PATCH) /cases($|/)")
 
@@ -64,6 +70,7 @@ DESCRIPTIONS = {
     403: "Not allowed for this caller",
     404: "Not found, or not yours to see",
     409: "The request does not fit the current state",
+    413: "The request is too large (its body, its fields or its files)",
     422: "Invalid input",
     429: "Too many attempts: try again later",
     503: "An outside system is unreachable: try again later",
@@ -82,6 +89,10 @@ def _statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(404)
     if name in SESSIONS:
         statuses.add(401)
+    if name in REFUSED_KINDS:
+        statuses.add(403)
+    if method != "get":
+        statuses.add(413)  # a body past Django's bounds (DATA_UPLOAD_MAX_*)
     if method != "get":
         statuses.add(409)
     if parameters or operation.get("requestBody") or method != "get":

@@ -3,6 +3,11 @@
 import logging
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -58,6 +63,21 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
         body = {"code": "not_found", "message": _("未找到。")}
         return api.create_response(request, body, status=404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+        body = {"code": "request_too_large", "message": _("请求内容过大。")}
+        return api.create_response(request, body, status=413)
+
+    @api.exception_handler(TooManyFieldsSent)
+    def too_many_fields(request: HttpRequest, error: TooManyFieldsSent) -> HttpResponse:
+        body = {"code": "request_too_large", "message": _("请求中的字段过多。")}
+        return api.create_response(request, body, status=413)
+
+    @api.exception_handler(TooManyFilesSent)
+    def too_many_files(request: HttpRequest, error: TooManyFilesSent) -> HttpResponse:
+        body = {"code": "request_too_large", "message": _("一次上传的文件过多。")}
+        return api.create_response(request, body, status=413)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:

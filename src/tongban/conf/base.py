@@ -234,7 +234,7 @@ OUTSIDE_SYSTEM_POOL_SIZE = env_int("TONGBAN_OUTSIDE_SYSTEM_POOL_SIZE", 10)
 STANDINS_PORT = env_int("TONGBAN_STANDINS_PORT", 0)
 STANDINS_SMTP_PORT = env_int("TONGBAN_STANDINS_SMTP_PORT", 0)
 # Abuse limits (tongban.accounts.services.limits says why each is what it is). SMS codes
-# people ask for: per client address (REMOTE_ADDR, as the deployment's proxy sets it) in
+# people ask for: per client address (core/remote.client_address: behind our proxy, the one it saw) in
 # (sends, seconds) windows; per phone one every SMS_CODE_RESEND_SECONDS and at most
 # SMS_CODES_PER_PHONE_PER_DAY in 24 hours; and a ceiling on all code sends of the platform,
 # (sends, seconds), beyond which every send is refused and an alarm raised, once a window.
@@ -268,6 +268,9 @@ LOGIN_FAILURES_PER_ADDRESS = (
 # X-Forwarded-For (core/remote.py: the client's address is read from there, never REMOTE_ADDR
 # alone, behind them); 0 here — production counts its TLS-terminating proxy.
 TRUSTED_PROXY_HOPS = env_int("TONGBAN_TRUSTED_PROXY_HOPS", 0)
+# The networks those proxies are in (empty: any address, for a web process that only the
+# proxy can reach); a request from elsewhere is counted by its own address.
+TRUSTED_PROXIES = env_list("TONGBAN_TRUSTED_PROXIES", [])
 # The public progress check (no login): tries a minute from one client address.
 PROGRESS_CHECKS_PER_MINUTE = env_int("TONGBAN_PROGRESS_CHECKS_PER_MINUTE", 10)
 # Early pilot credit codes that fail the GB 32100 check but are real (domain.md §1).

@@ -60,7 +60,9 @@ _JPEG_FRAMES |= {*range(0xCD, 0xD0)}
 # Entries of a cross-reference table, and object headers: counted outside streams before
 # pypdf reads them (it reads a million table entries in five seconds).
 _XREF_ENTRY = re.compile(rb"\d{10} \d{5} [nf]")
-_OBJECT_HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
+# Anchored at the start of a number and bounded in width: `\d+\s+\d+` tried at every digit
+# of a long run of digits took quadratic time (20 KB of digits: 3 s).
+_OBJECT_HEADER = re.compile(rb"(?<![0-9])\d{1,10}\s{1,20}\d{1,5}\s{1,20}obj\b")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_MAX_CHUNKS = 200_000  # a 20 MB image in libpng's 8 KB chunks has 2,500
 

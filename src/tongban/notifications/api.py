@@ -24,21 +24,33 @@ class NotificationOut(Schema):
     read: bool
 
 
+class NotificationPageOut(Schema):
+    count: int
+    items: list[NotificationOut]
+
+
 class PreferenceIn(Schema):
     sms: bool = True
     email: bool = True
 
 
-@router.get("/me/notifications", response=list[NotificationOut], auth=bearer)
+@router.get("/me/notifications", response=NotificationPageOut, auth=bearer)
 def inbox(
     request: HttpRequest,
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
     limit: int = Query(100, ge=1, le=LIMIT_MAX),
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     """Newest first, a page at a time."""
     person = person_required(request)
     messages = selectors.inbox(person).select_related("case")
-    return [_out(n) for n in messages[offset : offset + limit]]
+    return _page(messages, offset, limit)
+
+
+def _page(messages: Any, offset: int, limit: int) -> dict[str, Any]:
+    return {
+        "count": messages.count(),
+        "items": [_out(n) for n in messages[offset : offset + limit]],
+    }
 
 
 def _out(notification: Notification) -> dict[str, Any]:
@@ -53,19 +65,19 @@ def _out(notification: Notification) -> dict[str, Any]:
     }
 
 
-@router.get("/workbench/notifications", response=list[NotificationOut], auth=bearer)
+@router.get("/workbench/notifications", response=NotificationPageOut, auth=bearer)
 def staff_inbox(
     request: HttpRequest,
     unread: bool = False,
     offset: int = Query(0, ge=0, le=OFFSET_MAX),
     limit: int = Query(100, ge=1, le=LIMIT_MAX),
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     """A staff member's messages: supplements, cases waiting for them, forwarded cases."""
     staff = staff_required(request)
     messages = selectors.staff_inbox(staff.user).select_related("case")
     if unread:
         messages = messages.filter(read_at=None)
-    return [_out(n) for n in messages[offset : offset + limit]]
+    return _page(messages, offset, limit)
 
 
 @router.post(

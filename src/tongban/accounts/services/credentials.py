@@ -29,7 +29,7 @@ from tongban.accounts.services.limits import (
 from tongban.accounts.services.sms_codes import _sms_code_verify, _sms_consume
 from tongban.audit.services import audit_record
 from tongban.core import clock
-from tongban.core.errors import Conflict, InvalidInput
+from tongban.core.errors import Conflict, InvalidInput, Unavailable
 from tongban.core.phones import phone_normalise
 
 
@@ -144,15 +144,20 @@ def email_add(*, person: Person, email: str, confirm_url: str) -> str:
         salt="tongban.email",
     )
     link = confirm_url.replace("TOKEN", token)
-    send_mail(
-        subject=_("通办：确认您的电子邮箱"),
-        message=_(
-            "请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。"
+    try:
+        send_mail(
+            subject=_("通办：确认您的电子邮箱"),
+            message=_(
+                "请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。"
+            )
+            % {"link": link},
+            from_email=None,
+            recipient_list=[address],
         )
-        % {"link": link},
-        from_email=None,
-        recipient_list=[address],
-    )
+    except OSError as error:  # smtplib's errors too: the mail server is unreachable
+        raise Unavailable(
+            "mail_unavailable", _("邮件暂时无法发送，请稍后再试。")
+        ) from error
     audit_record(
         action="account.email_link_sent",
         actor=person.user,

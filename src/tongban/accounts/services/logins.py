@@ -57,11 +57,17 @@ def login_password(*, login: str, password: str, client_address: str) -> User:
 
 
 def login_sms(*, phone: str, sms_code: str, client_address: str) -> User:
-    """An applicant by phone and the code just sent to it; counted as password tries are."""
+    """An applicant by phone and the code just sent to it.
+
+    Its failures are counted as password tries are, but on a guard of their own: the
+    password's delay, which anyone who knows a phone number can keep running, never
+    keeps out the person who holds the phone. A login by code also ends that delay.
+    """
     e164 = phone_normalise(phone)
     person = Person.objects.filter(phone_index=phone_index(e164)).first()
     user = person.user if person else None
-    key = _guard_key(user=user, spelling=e164)
+    password_key = _guard_key(user=user, spelling=e164)
+    key = f"sms:{password_key}"[:64]  # the guard's key is at most 64 characters
     _attempt_allow(key=key, staff=False, client_address=client_address)
     if person is None or user is None or not user.is_active:
         _attempt_failed(key=key, staff=False, user=user, client_address=client_address)
@@ -75,4 +81,5 @@ def login_sms(*, phone: str, sms_code: str, client_address: str) -> User:
         _sms_consume(challenge)
         audit_record(action="account.login", actor=user, data={"method": "sms"})
     _attempt_succeeded(key)
+    _attempt_succeeded(password_key)
     return user

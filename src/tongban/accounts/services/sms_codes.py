@@ -30,7 +30,7 @@ def sms_code_send(
 
     For registration the document is checked before a code is sent (pages and API alike),
     so a typo in the number is caught before a code is spent on it. Limited per phone,
-    per client address (`client_address`: REMOTE_ADDR, as the deployment's proxy sets it)
+    per client address (`core.remote.client_address`: behind our proxy, the one it saw)
     and for the whole platform — see `limits.py`; a refusal is 429 and says when to try
     again. A gateway that does not answer is a 503 and leaves nothing behind.
     """

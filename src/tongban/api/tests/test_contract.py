@@ -33,7 +33,12 @@ def test_every_refusal_an_operation_can_give_is_documented_as_an_error() -> None
 
 def test_lists_answer_count_and_items() -> None:
     schema = api.get_openapi_schema(path_prefix="/api/v1")
-    for path in ("/api/v1/cases", "/api/v1/workbench/queue"):
+    for path in (
+        "/api/v1/cases",
+        "/api/v1/workbench/queue",
+        "/api/v1/me/notifications",
+        "/api/v1/workbench/notifications",
+    ):
         ok = schema["paths"][path]["get"]["responses"][200]["content"]
         ref = ok["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         assert set(schema["components"]["schemas"][ref]["required"]) >= {

@@ -60,3 +60,12 @@ def test_a_body_that_is_not_json_is_bad_input_not_a_bare_400() -> None:
     )
     assert answer.status_code == 422
     assert answer.json()["code"] == "invalid_body"
+
+
+def test_a_body_past_djangos_bounds_is_a_json_413_not_a_server_error() -> None:
+    big = b'{"login": "' + b"x" * 3_000_000 + b'", "password": "x"}'
+    answer = Client().post(
+        "/api/v1/auth/token", data=big, content_type="application/json"
+    )
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "request_too_large"

@@ -40,7 +40,7 @@ def _pudong_implementation() -> ServiceItem:
 def _inbox(who: Api) -> list[dict[str, Any]]:
     answer = who.get("/workbench/notifications")
     assert answer.status_code == 200, answer.json()
-    return list(answer.json())
+    return list(answer.json()["items"])
 
 
 def test_forward_to_the_competent_department(world: World) -> None:
@@ -80,7 +80,9 @@ def test_forward_to_the_competent_department(world: World) -> None:
     assert told[0]["case_number"] == new_number
     assert world.clerk.get(f"/workbench/cases/{new_number}").status_code == 404
     # the applicant follows both numbers and was told where it went
-    titles = [n["event"] for n in world.handler.get("/me/notifications").json()]
+    titles = [
+        n["event"] for n in world.handler.get("/me/notifications").json()["items"]
+    ]
     assert "case.forward" in titles
     assert world.handler.get(f"/cases/{new_number}").status_code == 200
     # nothing to deliver for a forwarded case
@@ -118,7 +120,9 @@ def test_void_by_the_head_only_before_acceptance(world: World) -> None:
     voided = world.act(world.head, number, "void", reason="与 0001 号重复申请")
     assert voided.status_code == 200, voided.json()
     assert voided.json()["closing_type"] == "voided"
-    events = [n["event"] for n in world.handler.get("/me/notifications").json()]
+    events = [
+        n["event"] for n in world.handler.get("/me/notifications").json()["items"]
+    ]
     assert "case.void" in events
     # an accepted case must end in a decision: it cannot be voided
     accepted = world.apply(key="second").json()["number"]
@@ -159,7 +163,10 @@ def test_staff_are_told_what_waits_for_them(world: World) -> None:
     assert (
         world.approver.post(f"/workbench/notifications/{first}/read").status_code == 204
     )
-    assert world.approver.get("/workbench/notifications?unread=true").json() == []
+    assert world.approver.get("/workbench/notifications?unread=true").json() == {
+        "count": 0,
+        "items": [],
+    }
     # applicants have no workbench inbox, and staff cannot read each other's
     assert world.handler.get("/workbench/notifications").status_code == 403
     world.clerk.post(f"/workbench/notifications/{first}/read")

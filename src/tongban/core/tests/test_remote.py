@@ -27,3 +27,18 @@ def test_behind_our_proxy_the_address_it_appended_counts() -> None:
 @override_settings(TRUSTED_PROXY_HOPS=2)
 def test_behind_two_proxies_of_ours() -> None:
     assert client_address(_request("1.2.3.4, 198.51.100.7, 10.1.1.1")) == "198.51.100.7"
+
+
+@override_settings(TRUSTED_PROXY_HOPS=1, TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_a_request_that_did_not_come_through_our_proxy_counts_as_itself() -> None:
+    assert client_address(_request("198.51.100.7")) == "198.51.100.7"  # via 10.0.0.5
+    direct = _request("198.51.100.7")
+    direct.META["REMOTE_ADDR"] = "192.0.2.1"
+    assert client_address(direct) == "192.0.2.1"
+
+
+@override_settings(TRUSTED_PROXY_HOPS=1)
+def test_what_is_not_an_address_is_never_a_key_and_ipv6_counts_by_its_64() -> None:
+    assert client_address(_request("x" * 500)) == "10.0.0.5"
+    assert client_address(_request("2001:db8:1:2:3:4:5:6")) == "2001:db8:1:2::/64"
+    assert client_address(_request("2001:db8:1:2:ffff::1")) == "2001:db8:1:2::/64"

@@ -17,10 +17,10 @@ from tongban.notifications.services import backoff, outbox_due
 def test_each_step_reaches_the_handler_and_the_representative(world: World) -> None:
     number = world.apply().json()["number"]
     world.act(world.clerk, number, "accept")
-    inbox = world.handler.get("/me/notifications").json()
+    inbox = world.handler.get("/me/notifications").json()["items"]
     assert [n["title"].split("：")[0] for n in inbox] == ["申请已受理", "申请已收到"]
     assert inbox[0]["case_number"] == number
-    boss = world.representative.get("/me/notifications").json()
+    boss = world.representative.get("/me/notifications").json()["items"]
     assert len(boss) == 2  # the legal representative of the office hears too
     assert outbox_due() == 4  # two SMS to each
     texts = [m["text"] for m in world.api.standins.sms("+85291234567")]
@@ -73,10 +73,10 @@ def test_preferences_and_confirmed_email(world: World) -> None:
 
 def test_reading_a_notification(world: World) -> None:
     world.apply()
-    first = world.handler.get("/me/notifications").json()[0]
+    first = world.handler.get("/me/notifications").json()["items"][0]
     assert first["read"] is False
     world.handler.post(f"/me/notifications/{first['id']}/read")
-    assert world.handler.get("/me/notifications").json()[0]["read"] is True
+    assert world.handler.get("/me/notifications").json()["items"][0]["read"] is True
     assert Notification.objects.filter(read_at__isnull=False).count() == 1
 
 
@@ -84,7 +84,7 @@ def test_another_persons_notification_is_not_found_and_stays_unread(
     world: World,
 ) -> None:
     world.apply()
-    theirs = world.representative.get("/me/notifications").json()[0]
+    theirs = world.representative.get("/me/notifications").json()["items"][0]
     answer = world.handler.post(f"/me/notifications/{theirs['id']}/read")
     assert answer.status_code == 404
     assert answer.json()["code"] == "not_found"
@@ -97,9 +97,11 @@ def test_another_persons_notification_is_not_found_and_stays_unread(
 def test_the_inbox_pages_with_offset_and_limit(world: World) -> None:
     number = world.apply().json()["number"]
     world.act(world.clerk, number, "accept")
-    everything = [n["id"] for n in world.handler.get("/me/notifications").json()]
+    everything = [
+        n["id"] for n in world.handler.get("/me/notifications").json()["items"]
+    ]
     assert len(everything) >= 2
-    page = world.handler.get("/me/notifications", offset="1", limit="1").json()
+    page = world.handler.get("/me/notifications", offset="1", limit="1").json()["items"]
     assert [n["id"] for n in page] == everything[1:2]
     assert world.handler.get("/me/notifications", limit="0").status_code == 422
 
