@@ -1,6 +1,7 @@
 """Reads of accounts: whom a person may act for, what they may see, whose token it is."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -126,9 +127,15 @@ def acting_options(person: Person) -> list[Principal]:
     return options
 
 
-def acting_ids(person: Person) -> tuple[set[int], set[int]]:
-    """The ids of the companies and people a person may act for now, in one query — what
-    `acting_options` lists, for reads that need only the ids (case lists).
+# Whom a person may act for, by id, each with the services they may act in (None: all).
+Scopes = dict[int, frozenset[str] | None]
+
+
+def acting_scopes(person: Person) -> tuple[Scopes, Scopes]:
+    """The companies and the people a person may act for now, each with the item codes
+    the grant covers (None: every service — a legal representative, or a grant for all),
+    in one query: what `acting_options` lists, for reads (case lists, who may see a
+    case). Several live grants for one principal add up.
 
     Written as SQL: it runs on every list request, and compiling the same query through
     the ORM each time cost several times what running it does."""
@@ -136,20 +143,34 @@ def acting_ids(person: Person) -> tuple[set[int], set[int]]:
     today = connection.ops.adapt_datefield_value(clock.today())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 'company', id FROM {company} WHERE legal_representative_id = %s "  # noqa: S608 — table names from the models, values as parameters
+            f"SELECT 'company', id, %s, '[]' FROM {company} "  # noqa: S608 — table names from the models, values as parameters
+            "WHERE legal_representative_id = %s "
             "UNION ALL "
             "SELECT CASE WHEN company_id IS NULL THEN 'person' ELSE 'company' END, "
-            f"COALESCE(company_id, principal_id) FROM {grant} "
+            f"COALESCE(company_id, principal_id), all_services, service_codes FROM {grant} "
             "WHERE agent_id = %s AND status = %s AND valid_from <= %s "
             "AND valid_until >= %s",
-            [person.pk, person.pk, GrantStatus.ACTIVE.value, today, today],
+            [True, person.pk, person.pk, GrantStatus.ACTIVE.value, today, today],
         )
         rows = cursor.fetchall()
-    companies: set[int] = set()
-    people: set[int] = set()
-    for kind, ident in rows:
-        (companies if kind == "company" else people).add(int(ident))
+    companies: Scopes = {}
+    people: Scopes = {}
+    for kind, ident, everything, codes in rows:
+        scopes = companies if kind == "company" else people
+        key = int(ident)
+        if everything or scopes.get(key, frozenset()) is None:
+            scopes[key] = None
+            continue
+        if isinstance(codes, str):  # SQLite answers JSON as text
+            codes = json.loads(codes)
+        scopes[key] = frozenset(scopes.get(key) or ()) | frozenset(codes or ())
     return companies, people
+
+
+def acting_ids(person: Person) -> tuple[set[int], set[int]]:
+    """The ids of the companies and people a person may act for now, for any service."""
+    companies, people = acting_scopes(person)
+    return set(companies), set(people)
 
 
 def acting_resolve(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.identifiers import document_index, phone_index
 from tongban.accounts.models import Person, StaffProfile
-from tongban.accounts.selectors import acting_ids
+from tongban.accounts.selectors import acting_scopes
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
 from tongban.catalog.models import ServiceItem
@@ -33,15 +33,24 @@ OPEN = [
 
 def _visible_to(person: Person) -> Q:
     """What a person sees: what is for them, and what is for the companies and people
-    they may act for now. Having filed a case for someone is not enough: a handler whose
-    grant was revoked no longer sees, downloads or withdraws what they filed for the
-    company (a case filed for oneself is for oneself: `applicant_person`)."""
-    companies, people = acting_ids(person)
-    return (
-        Q(applicant_person=person)
-        | Q(applicant_company__in=sorted(companies))
-        | Q(applicant_person__in=sorted(people))
-    )
+    they may act for now, in the services the grant covers. Having filed a case for
+    someone is not enough: a handler whose grant was revoked no longer sees, downloads or
+    withdraws what they filed for the company (a case filed for oneself is for oneself:
+    `applicant_person`), and a grant for one service shows the company's cases of that
+    service only."""
+    visible = Q(applicant_person=person)
+    for field, scopes in zip(
+        ("applicant_company_id", "applicant_person_id"),
+        acting_scopes(person),
+        strict=True,
+    ):
+        everything = sorted(i for i, codes in scopes.items() if codes is None)
+        if everything:
+            visible |= Q(**{f"{field}__in": everything})
+        for ident, codes in sorted(scopes.items()):
+            if codes is not None:
+                visible |= Q(**{field: ident}, item__code__in=sorted(codes))
+    return visible
 
 
 # The columns of a row in the case lists (applicant's and staff queue), in this order:
@@ -69,17 +78,28 @@ def case_rows_for_person(
     each time cost more than running it. Tested against `cases_for_person`.
     """
     end = offset + limit
-    companies, people = acting_ids(person)
+    case, item = _tables()
     conditions: list[tuple[str, list[Any]]] = [
         ("applicant_person_id = %s", [person.pk]),
     ]
-    if companies:
-        ids = sorted(companies)
-        conditions.append((f"applicant_company_id IN ({_placeholders(ids)})", ids))
-    if people:
-        ids = sorted(people)
-        conditions.append((f"applicant_person_id IN ({_placeholders(ids)})", ids))
-    case, item = _tables()
+    for field, scopes in zip(
+        ("applicant_company_id", "applicant_person_id"),
+        acting_scopes(person),
+        strict=True,
+    ):
+        ids = sorted(i for i, codes in scopes.items() if codes is None)
+        if ids:
+            conditions.append((f"{field} IN ({_placeholders(ids)})", ids))
+        for ident, codes in sorted(scopes.items()):
+            if codes:  # a grant for some services: the principal's cases of those
+                names = sorted(codes)
+                conditions.append(
+                    (
+                        f"{field} = %s AND item_id IN (SELECT id FROM {item} "  # noqa: S608 — as below
+                        f"WHERE code IN ({_placeholders(names)}))",
+                        [ident, *names],
+                    )
+                )
     branches, params = [], []
     for number, (where, values) in enumerate(conditions):
         branches.append(
@@ -99,14 +119,8 @@ def case_rows_for_person(
 
 
 def case_count_for_person(person: Person) -> int:
-    """How many cases `case_rows_for_person` pages through (the same branches)."""
-    companies, people = acting_ids(person)
-    visible = Q(applicant_person_id=person.pk)
-    if companies:
-        visible |= Q(applicant_company_id__in=companies)
-    if people:
-        visible |= Q(applicant_person_id__in=people)
-    return Case.objects.filter(visible).count()
+    """How many cases `case_rows_for_person` pages through (what `_visible_to` shows)."""
+    return Case.objects.filter(_visible_to(person)).count()
 
 
 def _queue_where(

@@ -7,6 +7,7 @@ from django.test import Client
 from tongban.accounts.models import Grant, Person
 from tongban.cases.models import Case
 from tongban.cases.tests.conftest import CHAN, World
+from tongban.catalog.models import ServiceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,32 @@ def test_acting_for_someone_without_a_grant_is_refused_not_ignored(
         .status_code
         == 200
     )
+
+
+def test_a_grant_for_some_services_shows_the_companys_cases_of_those_only(
+    world: World,
+) -> None:
+    number = world.apply().json()["number"]
+    case = Case.objects.get(number=number)
+    handler = Person.objects.get(name=CHAN[0])
+    grant = Grant.objects.get(agent=handler, company_id=world.company_id)
+    other = (
+        ServiceItem.objects.exclude(code=case.item.code).values_list("code", flat=True)
+    ).first()
+    page = Client()
+    assert handler.user is not None
+    page.force_login(handler.user)
+    mine = world.handler.as_(world.handler.token)  # the list, without X-Acting-For
+
+    Grant.objects.filter(pk=grant.pk).update(all_services=False, service_codes=[other])
+    assert world.handler.get(f"/cases/{number}").status_code == 404
+    assert number not in [r["number"] for r in mine.get("/cases").json()["items"]]
+    assert page.get(f"/cases/{number}/").status_code == 404
+    assert page.get(f"/cases/{number}/documents/x/view/").status_code == 404
+
+    Grant.objects.filter(pk=grant.pk).update(service_codes=[other, case.item.code])
+    assert world.handler.get(f"/cases/{number}").status_code == 200
+    listed = mine.get("/cases").json()
+    assert number in [r["number"] for r in listed["items"]]
+    assert listed["count"] == len(listed["items"])
+    assert page.get(f"/cases/{number}/").status_code == 200
