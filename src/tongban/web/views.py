@@ -36,3 +36,10 @@ def large_text(request: HttpRequest) -> HttpResponse:
             LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax"
         )
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that has expired (or from elsewhere): said on a page of
+    the platform, in the person's language — Django's own page styles itself inline,
+    which the Content-Security-Policy refuses."""
+    return render(request, "web/csrf_failure.html", status=403)
