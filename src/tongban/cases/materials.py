@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import secrets
 import time
 from typing import Any
 
@@ -98,11 +99,18 @@ def _material_written(
     written: list[str],
 ) -> CaseMaterial:
     """Store one checked file; the row is built, not saved. The path goes to `written`
-    at once, so the caller can delete the file if its row is never saved."""
+    at once, so the caller can delete the file if its row is never saved.
+
+    The folder is the number the case has then (a draft's own, or its case number), and
+    the name ends in a random part: a file left by a submission that was rolled back
+    never has a place a later case takes (a rolled-back id, on SQLite even a number, can
+    be given again; a random name cannot)."""
     position, upload_name, material, data, content_type = checked
     digest = hashlib.sha256(data).hexdigest()
+    unique = secrets.token_hex(6)
     path = default_storage.save(
-        f"cases/{case.pk}/{position:02d}-{digest[:16]}{ALLOWED_TYPES[content_type]}",
+        f"cases/{case.number}/{position:02d}-{digest[:16]}-{unique}"
+        f"{ALLOWED_TYPES[content_type]}",
         ContentFile(data),
     )
     written.append(path)

@@ -82,12 +82,10 @@ def test_orphan_files_are_swept(world: World) -> None:
     number = _draft(world)["number"]
     world.upload(number, 0, sample_pdf())
     case_id = CaseMaterial.objects.first().case_id  # type: ignore[union-attr]
-    orphan = default_storage.save(f"cases/{case_id}/99-deadbeef.pdf", ContentFile(b"x"))
+    orphan = default_storage.save(f"cases/{number}/99-deadbeef.pdf", ContentFile(b"x"))
     assert orphan_files_sweep(older_than_seconds=0) >= 1
     assert not default_storage.exists(orphan)
-    assert (
-        CaseMaterial.objects.filter(file__startswith=f"cases/{case_id}/").count() == 1
-    )
+    assert CaseMaterial.objects.filter(file__startswith=f"cases/{number}/").count() == 1
     kept = CaseMaterial.objects.exclude(file="").get(case_id=case_id)
     assert default_storage.exists(kept.file.name)
 
@@ -181,3 +179,19 @@ def test_one_request_submission_refuses_a_key_used_for_a_draft(world: World) -> 
     assert draft.json()["number"] in reused.json()["message"]
     assert Case.objects.count() == 1
     assert set(CaseMaterial.objects.values_list("file", flat=True)) == stored
+
+
+def test_a_stored_file_has_a_place_no_other_file_is_given(world: World) -> None:
+    """Folders are case numbers and names end in a random part: what a rolled-back
+    submission left can never sit where a later case's file goes, nor be taken for it."""
+    number = _draft(world)["number"]
+    world.upload(number, 0, sample_pdf())
+    world.upload(number, 0, sample_pdf())  # the same bytes again: a replacement
+    paths = list(
+        CaseMaterial.objects.filter(case__number=number)
+        .exclude(file="")
+        .values_list("file", flat=True)
+    )
+    assert len(paths) == 2
+    assert len(set(paths)) == 2
+    assert all(path.startswith(f"cases/{number}/00-") for path in paths)  # a draft's

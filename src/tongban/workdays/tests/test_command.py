@@ -77,3 +77,26 @@ def test_the_tongban_console_command_works_from_a_shell(database_url):
     )
     assert failed.returncode == 1
     assert "calendar_missing" in failed.stderr
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_command_before_the_database_is_set_up_says_how_to_set_it_up(tmp_path):
+    """Right after `make setup`, before any migrate: a sentence, not a traceback."""
+    tongban = Path(sys.executable).parent / "tongban"
+    env = {
+        **os.environ,
+        "TONGBAN_DATA_DIR": str(tmp_path),
+        "TONGBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "tongban.conf.dev",
+    }
+    result = subprocess.run(
+        [str(tongban), "workdays", "add", "2020-01-23", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "tongban migrate" in result.stderr
+    assert "Traceback" not in result.stderr
