@@ -4,6 +4,8 @@ An outbox row is written in the same transaction as the event it tells of; the w
 it after commit, and the scheduler retries with backoff until it goes or gives up.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +68,10 @@ class Notification(models.Model):
         return self.title
 
 
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
 class OutboxMessage(models.Model):
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="outbox"
@@ -82,6 +88,11 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sent with every attempt; the gateway takes a message once per key, so an attempt
+    # whose answer was lost (the sender died) never reaches the phone twice. Random, not
+    # the id: ids repeat across databases, a gateway serves many. Empty on rows made
+    # before keys existed; the first attempt gives them one.
+    idempotency_key = models.CharField(max_length=32, blank=True, default=_new_key)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]

@@ -7,6 +7,7 @@ anything due: a gateway outage delays a message, never loses it.
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -209,9 +210,20 @@ def outbox_send(message_id: int) -> bool:
     if not leased:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
+    changes: dict[str, str] = {}
+    if not message.idempotency_key:  # a row from before keys: its key from now on
+        message.idempotency_key = changes["idempotency_key"] = uuid.uuid4().hex
+    if message.attempts > 1 and not message.last_error:
+        # the attempt before took its lease and never answered: its sender stopped
+        previous = message.attempts - 1
+        changes["last_error"] = (
+            f"attempt {previous} did not finish (the sender stopped)"
+        )
+    if changes:
+        OutboxMessage.objects.filter(pk=message_id).update(**changes)
     try:
         if message.channel == Channel.SMS:
-            sms_send(message.to, message.body)
+            sms_send(message.to, message.body, key=message.idempotency_key)
         else:
             send_mail(message.subject, message.body, None, [message.to])
     except (OutsideSystemUnavailable, OSError) as error:
@@ -222,8 +234,15 @@ def outbox_send(message_id: int) -> bool:
             last_error=str(error)[:300],
         )
         return False
+    except Exception as error:
+        # not the outside system's answer: written down, then raised for the task's log
+        OutboxMessage.objects.filter(pk=message_id).update(
+            last_error=f"{type(error).__name__}: {error}"[:300]
+        )
+        raise
+    # sent: the last error stays, the story of the attempts before this one
     OutboxMessage.objects.filter(pk=message_id).update(
-        status=OutboxStatus.SENT, sent_at=clock.now(), last_error=""
+        status=OutboxStatus.SENT, sent_at=clock.now()
     )
     return True
 

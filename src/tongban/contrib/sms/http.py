@@ -1,4 +1,5 @@
-"""The SMS gateway over HTTP: `POST {url}/messages {"to", "text"}` → `202 {"id"}`.
+"""The SMS gateway over HTTP: `POST {url}/messages {"to", "text", "key"?}` → `202 {"id"}`;
+a message posted again with the same `key` is not delivered again (same `id`).
 
 The same client talks to a real gateway at `TONGBAN_SMS_URL` and to the stand-in
 (`tongban standins`), whose recorded port is used when no URL is configured.
@@ -11,11 +12,12 @@ class HttpSmsGateway:
     def __init__(self, system: str = "sms") -> None:
         self.system = system
 
-    def send(self, phone: str, text: str) -> str:
-        # A POST: never retried once sent, so a message is not delivered twice.
-        status, payload = call(
-            self.system, "POST", "/messages", body={"to": phone, "text": text}
-        )
+    def send(self, phone: str, text: str, *, key: str = "") -> str:
+        # A POST: never retried here once sent; a caller's retry carries the same key.
+        body = {"to": phone, "text": text}
+        if key:
+            body["key"] = key
+        status, payload = call(self.system, "POST", "/messages", body=body)
         if status != 202 or not isinstance(payload, dict):
             raise OutsideSystemUnavailable(
                 f"{self.system}: refused with HTTP {status}: {payload}"

@@ -45,20 +45,32 @@ class Records:
         self.entities: list[dict[str, Any]] = list(data["entities"])
         self.documents: list[dict[str, Any]] = list(data["documents"])
         self.lock = threading.Lock()
+        self.sms_keys: dict[str, dict[str, Any]] = {}  # idempotency key → the message
 
     @property
     def sms_file(self) -> Path:
         return self.folder / "sms.jsonl"
 
-    def sms_store(self, to: str, text: str) -> dict[str, Any]:
+    def sms_store(self, to: str, text: str, *, key: str = "") -> dict[str, Any]:
+        """Deliver one message, once per `key` (as a real gateway honours idempotency
+        keys): a message posted again with a key already taken answers the first one."""
+        if key:
+            with self.lock:
+                if key in self.sms_keys:
+                    return self.sms_keys[key]
         message = {
             "id": uuid.uuid4().hex,
             "to": to,
             "text": text,
             "at": datetime.now(UTC).isoformat(),
         }
-        with self.lock, self.sms_file.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(message, ensure_ascii=False) + "\n")
+        with self.lock:
+            if key and key in self.sms_keys:  # taken while this one was being made
+                return self.sms_keys[key]
+            with self.sms_file.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(message, ensure_ascii=False) + "\n")
+            if key:
+                self.sms_keys[key] = message
         return message
 
     def sms_list(self, to: str | None = None) -> list[dict[str, Any]]:
@@ -178,7 +190,9 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
                     return self._send(503, {"code": "gateway_down"})
                 if not body.get("to") or not body.get("text"):
                     return self._send(400, {"code": "to_and_text_required"})
-                message = records.sms_store(str(body["to"]), str(body["text"]))
+                message = records.sms_store(
+                    str(body["to"]), str(body["text"]), key=str(body.get("key") or "")
+                )
                 return self._send(202, {"id": message["id"]})
             if path == "/population/guardianship":
                 return self._send(200, records.guardianship(body))

@@ -24,7 +24,7 @@ class PagerGateway:
     def __init__(self, system: str) -> None:
         self.system = system
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, *, key: str = "") -> str:
         message_id = f"pager-{len(self.sent) + 1}"
         self.sent.append((self.system, phone, text))
         return message_id

@@ -119,3 +119,35 @@ def test_email_goes_over_smtp_to_the_stand_in(world: World) -> None:
     assert received, "no mail reached the SMTP stand-in"
     assert number in received[-1]["text"]
     assert received[-1]["subject"].startswith("申请已收到")
+
+
+def test_a_message_whose_sender_died_mid_send_reaches_the_phone_once(
+    world: World, platform_clock: Any
+) -> None:
+    """The worker handed the SMS to the gateway and died before it could write that down:
+    the retry carries the same key, the gateway takes it once, and the row says what
+    happened to the attempt that never answered."""
+    from tongban.contrib.sms import sms_send
+
+    world.api.standins.sms_down()  # hold the step's messages back for the drill
+    try:
+        world.apply()
+        outbox_due()
+    finally:
+        world.api.standins.sms_down(False)
+    message = OutboxMessage.objects.filter(channel="sms").first()
+    assert message is not None and message.idempotency_key
+    before = len(world.api.standins.sms(message.to))
+    # the dead worker's attempt: leased, handed over, never recorded
+    OutboxMessage.objects.filter(pk=message.pk).update(last_error="")
+    sms_send(message.to, message.body, key=message.idempotency_key)
+    platform_clock.set_now(
+        clock.now() + dt.timedelta(hours=7)
+    )  # lease and backoff over
+    assert outbox_due() >= 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.last_error == "attempt 1 did not finish (the sender stopped)"
+    assert len(world.api.standins.sms(message.to)) == before + 1  # once, not twice
+    keys = OutboxMessage.objects.values_list("idempotency_key", flat=True)
+    assert len(set(keys)) == len(keys)  # every message its own key
