@@ -49,7 +49,7 @@ demo: setup
 	@$(TONGBAN) catalog load --actor demo
 	@$(TONGBAN) demo_data
 	@echo "tongban: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/ — demo / demo-password)"
-	@PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile --app-root $(CURDIR) start --port $(PORT)
+	@$(VENV)/bin/python scripts/supervise --port $(PORT)
 
 test: setup
 	@scripts/run-tests
