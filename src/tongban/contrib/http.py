@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import urllib3
 from django.conf import settings
 
+from tongban.contrib.health import outcome_record
 from tongban.ops.ports import port_read
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
@@ -136,9 +137,12 @@ def call(
         else:
             response = _once(method, url, data, headers, timeout)
     except (urllib3.exceptions.HTTPError, OSError) as error:
+        outcome_record(system, ok=False, error=str(error))
         raise OutsideSystemUnavailable(f"{system}: {error}") from error
     if response.status >= 500:
+        outcome_record(system, ok=False, error=f"HTTP {response.status}")
         raise OutsideSystemUnavailable(f"{system}: HTTP {response.status}")
+    outcome_record(system, ok=True)
     try:
         return response.status, json.loads(response.data or b"null")
     except ValueError as error:

@@ -69,3 +69,21 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start:%H:%M:%S} {self.count}"
+
+
+class OutsideSystemState(models.Model):
+    """When an outside system (the SMS gateway, mail, a registry) last answered, and last
+    failed — what `/healthz` reports beside whether it is reachable now. Written by the
+    clients at most once a minute per process (`contrib/health.py`)."""
+
+    system = models.CharField(_("外部系统"), max_length=40, unique=True)
+    last_success_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最近失败"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("外部系统状态")
+        verbose_name_plural = _("外部系统状态")
+
+    def __str__(self) -> str:
+        return self.system

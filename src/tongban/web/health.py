@@ -1,5 +1,5 @@
-"""`GET /healthz`: the database, the worker's and scheduler's heartbeats, the clock and
-calendar warnings.
+"""`GET /healthz`: the database, the worker's and scheduler's heartbeats, the outside
+systems (reachable now, last success, last failure), the clock and calendar warnings.
 
 It looks across the platform (ops' heartbeats, the workdays calendar), so it sits in the
 top layer with the pages, not in ops, which every app may import.
@@ -14,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from tongban.contrib.health import outside_systems_health
 from tongban.core import clock
 from tongban.ops.models import Heartbeat
 from tongban.workdays.selectors import (
@@ -72,6 +73,13 @@ def health_get() -> Health:
                 "message": str(calendar_missing_message(missing_year)),
             }
         )
+    # Reported, never failing the page: the platform works on while one is down (the
+    # outbox keeps messages, a registry's material stays for the applicant to upload).
+    outside = outside_systems_health()
+    checks["outside_systems"] = {
+        "ok": all(system["ok"] for system in outside.values()),
+        "systems": outside,
+    }
     checks["clock"] = {
         "ok": True,
         "now": clock.now().isoformat(),

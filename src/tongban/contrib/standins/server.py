@@ -156,6 +156,8 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
             if path == "/sms/messages":
                 return self._send(200, records.sms_list(query.get("to")))
             if path == "/sms":
+                if (records.folder / "sms.down").exists():  # a gateway that is down
+                    return self._send(503, {"code": "gateway_down"})
                 return self._sms_page()
             if path == "/mail/messages":
                 return self._send(200, records.mail_list(query.get("to")))

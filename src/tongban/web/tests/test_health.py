@@ -29,7 +29,7 @@ def test_reports_database_and_missing_heartbeats_as_degraded(client, platform_cl
     assert body["warnings"] == []
 
 
-def test_all_well_when_worker_and_scheduler_beat(client, platform_clock):
+def test_all_well_when_worker_and_scheduler_beat(client, platform_clock, standins):
     platform_clock.set_now(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))
     heartbeat_record(process="worker")
     heartbeat_record(process="scheduler")
@@ -52,3 +52,40 @@ def test_warns_from_1_october_when_next_years_calendar_is_missing(
         year=2027, source="test", days=arrangement_parse("2027-01-01 休 元旦")
     )
     assert client.get("/healthz").json()["warnings"] == []
+
+
+def test_an_outside_system_that_is_down_is_reported_not_fatal(
+    client, platform_clock, standins
+):
+    """The SMS gateway down: the page still answers 200, says which system and since
+    when; back up, it says so, and when it last answered."""
+    from tongban.contrib import health
+    from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
+
+    platform_clock.set_now(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))
+    heartbeat_record(process="worker")
+    heartbeat_record(process="scheduler")
+    health._written.clear()  # the once-a-minute throttle, from this test's start
+    down = standins.folder / "sms.down"
+    down.touch()
+    try:
+        with pytest.raises(OutsideSystemUnavailable):
+            sms_send("+8613800138000", "text")
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "degraded"
+        systems = body["checks"]["outside_systems"]["systems"]
+        assert systems["sms"]["reachable"] is False
+        assert systems["sms"]["last_failure"] is not None
+        assert all(systems[name]["reachable"] for name in ("population", "mail"))
+    finally:
+        down.unlink()
+    sms_send("+8613800138000", "text")
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok", {
+        k: v for k, v in body["checks"].items() if not v["ok"]
+    }
+    sms = body["checks"]["outside_systems"]["systems"]["sms"]
+    assert sms["reachable"] is True
+    assert sms["last_success"] is not None
