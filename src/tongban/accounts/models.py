@@ -264,6 +264,9 @@ class ApiSession(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Whom the session last acted for (`X-Acting-For`): a change is audited, a repeat not.
     acting_key = models.CharField(max_length=40, default="self")
+    # The last request it made (to the minute): a staff session idle for longer than
+    # staff pages may be is not refreshed — its holder signs in again, password and code.
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"API session {self.pk} of user {self.user_id}"

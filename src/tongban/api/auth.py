@@ -24,6 +24,8 @@ class Bearer(HttpBearer):
             return None
         request.api_session = session  # type: ignore[attr-defined]
         request.user = session.user
+        if selectors.staff_of(session.user) is not None:
+            services.api_session_touch(session)  # staff sessions lapse when idle
         return session.user
 
 

@@ -17,6 +17,7 @@ from tongban.accounts.services.api_sessions import (
     api_session_close,
     api_session_open,
     api_session_refresh,
+    api_session_touch,
 )
 from tongban.accounts.services.companies import company_register
 from tongban.accounts.services.credentials import (
@@ -59,6 +60,7 @@ __all__ = [
     "api_session_close",
     "api_session_open",
     "api_session_refresh",
+    "api_session_touch",
     "company_grant",
     "company_register",
     "document_index",

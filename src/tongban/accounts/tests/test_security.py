@@ -87,6 +87,46 @@ def test_forged_token_is_refused(api: Api) -> None:
     assert api.as_("not-a-token").get("/me").status_code == 401
 
 
+def test_an_idle_staff_session_is_not_refreshed_the_password_and_code_again(
+    api: Api, platform_clock: Any
+) -> None:
+    """Staff API tokens, like staff pages: 15 minutes without a request and the session
+    ends at the next refresh; a session in use is refreshed as before."""
+    staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"])
+
+    def sign_in() -> dict[str, Any]:
+        platform_clock.set_now(clock.now() + dt.timedelta(seconds=31))  # a fresh code
+        code = pyotp.TOTP(STAFF_SECRET).at(clock.now())
+        answer = api.post(
+            "/auth/staff-token",
+            {"username": "clerk", "password": PASSWORD, "totp": code},
+        )
+        assert answer.status_code == 200, answer.json()
+        return dict(answer.json())
+
+    pair = sign_in()
+    for _minute in range(3):  # in use: a request every 4 minutes, then refreshed
+        platform_clock.set_now(clock.now() + dt.timedelta(minutes=4))
+        assert api.as_(pair["access_token"]).get("/staff/me").status_code == 200
+    pair = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]}).json()
+    assert "access_token" in pair
+    # then nothing but refreshing, as a client left open does: refreshing is not use
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=10))
+    pair = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]}).json()
+    assert "access_token" in pair  # 10 minutes since the last request
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=10))  # 20: idle
+    refused = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "reauthentication_required"
+    # the session is over: its refresh token never works again
+    platform_clock.set_now(clock.now() - dt.timedelta(minutes=10))
+    again = api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401
+    platform_clock.set_now(clock.now() + dt.timedelta(minutes=10))
+    fresh = sign_in()  # password and a fresh code
+    assert api.as_(fresh["access_token"]).get("/staff/me").status_code == 200
+
+
 def test_staff_need_the_second_factor_and_codes_are_single_use(api: Api) -> None:
     staff_token(api, "clerk", "上海市市场监督管理局", ["intake_clerk"])
     code = pyotp.TOTP(STAFF_SECRET).at(clock.now())
