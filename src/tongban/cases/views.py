@@ -23,7 +23,7 @@ from tongban.cases.timeline import timeline_for
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
-from tongban.core.headers import as_download
+from tongban.core.headers import allow_webassembly, as_download
 from tongban.notifications.selectors import staff_inbox
 from tongban.notifications.services import staff_case_messages_read
 
@@ -254,7 +254,7 @@ def _viewer(
         if staff_of(request.user) is not None
         else reverse("cases:detail", args=[case.number])
     )
-    return render(
+    page = render(
         request,
         "cases/viewer.html",
         {
@@ -266,6 +266,8 @@ def _viewer(
             "back": back,
         },
     )
+    allow_webassembly(page)  # pdf.js's image decoders
+    return page
 
 
 @login_required

@@ -3,8 +3,10 @@
 The policy is strict — scripts and styles only from the project's own static files (no
 inline script, no inline style, no eval), no plugins, never framed — so that if anything
 did slip markup into a page, the browser would not run it. Bootstrap's icons are `data:`
-images in its CSS; pdf.js compiles its image decoders with WebAssembly
-(`'wasm-unsafe-eval'`, which allows compiling WebAssembly and nothing else).
+images in its CSS. pdf.js compiles its image decoders with WebAssembly: the viewer's page
+and pdf.js's own files (its worker runs under the policy its file came with) add
+`'wasm-unsafe-eval'`, which allows compiling WebAssembly and nothing else — no other page
+has it (a view marks its response with `allow_webassembly`).
 
 A response that sets its own policy keeps it: raw downloads answer `sandbox`, so a file
 opened directly is an inert document of no origin.
@@ -17,7 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 POLICY = {
     "default-src": "'self'",
-    "script-src": "'self' 'wasm-unsafe-eval'",
+    "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self' data: blob:",
     "font-src": "'self'",
@@ -32,9 +34,17 @@ POLICY = {
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'none'"
 
 
-def policy_text() -> str:
+def policy_text(*, webassembly: bool = False) -> str:
     policy = {**POLICY, **getattr(settings, "CONTENT_SECURITY_POLICY_EXTRA", {})}
+    if webassembly:
+        policy["script-src"] += " 'wasm-unsafe-eval'"
     return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+def allow_webassembly(response: HttpResponseBase) -> HttpResponseBase:
+    """Mark a page that runs pdf.js: its policy lets WebAssembly be compiled."""
+    response.allow_webassembly = True  # type: ignore[attr-defined]
+    return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -43,10 +53,17 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
         self.header = policy_text()
+        self.with_webassembly = policy_text(webassembly=True)
+        self.pdfjs = f"{settings.STATIC_URL}vendor/pdfjs/"
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.header)
+        wasm = getattr(response, "allow_webassembly", False) or request.path.startswith(
+            self.pdfjs
+        )
+        response.headers.setdefault(
+            "Content-Security-Policy", self.with_webassembly if wasm else self.header
+        )
         return response
 
 
