@@ -5,11 +5,13 @@ from typing import Any
 
 from django.core.exceptions import (
     RequestDataTooBig,
+    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -64,20 +66,20 @@ def install(api: NinjaAPI) -> None:
         body = {"code": "not_found", "message": _("未找到。")}
         return api.create_response(request, body, status=404)
 
-    @api.exception_handler(RequestDataTooBig)
-    def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
-        body = {"code": "request_too_large", "message": _("请求内容过大。")}
+    # A body, its fields or its files past Django's bounds (DATA_UPLOAD_MAX_*): 413.
+    too_large: dict[type[SuspiciousOperation], Any] = {
+        RequestDataTooBig: gettext_lazy("请求内容过大。"),
+        TooManyFieldsSent: gettext_lazy("请求中的字段过多。"),
+        TooManyFilesSent: gettext_lazy("一次上传的文件过多。"),
+    }
+
+    def request_too_large(request: HttpRequest, error: Any) -> HttpResponse:
+        message = too_large[type(error)]
+        body = {"code": "request_too_large", "message": str(message)}
         return api.create_response(request, body, status=413)
 
-    @api.exception_handler(TooManyFieldsSent)
-    def too_many_fields(request: HttpRequest, error: TooManyFieldsSent) -> HttpResponse:
-        body = {"code": "request_too_large", "message": _("请求中的字段过多。")}
-        return api.create_response(request, body, status=413)
-
-    @api.exception_handler(TooManyFilesSent)
-    def too_many_files(request: HttpRequest, error: TooManyFilesSent) -> HttpResponse:
-        body = {"code": "request_too_large", "message": _("一次上传的文件过多。")}
-        return api.create_response(request, body, status=413)
+    for kind in too_large:
+        api.add_exception_handler(kind, request_too_large)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:

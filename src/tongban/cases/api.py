@@ -239,10 +239,7 @@ def cases(
     see. An `X-Acting-For` they may not use is refused (404), never ignored."""
     person = _person(request)
     acting_for(request)
-    return _rows(
-        selectors.case_count_for_person(person),
-        selectors.case_rows_for_person(person, offset=offset, limit=limit),
-    )
+    return _rows(*selectors.case_page_for_person(person, offset=offset, limit=limit))
 
 
 @router.get("/cases/{number}", response=CaseOut, auth=bearer)

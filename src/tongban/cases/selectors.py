@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.identifiers import document_index, phone_index
 from tongban.accounts.models import Person, StaffProfile
-from tongban.accounts.selectors import acting_scopes
+from tongban.accounts.selectors import Scopes, acting_scopes
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
 from tongban.catalog.models import ServiceItem
@@ -31,7 +31,7 @@ OPEN = [
 ]
 
 
-def _visible_to(person: Person) -> Q:
+def _visible_to(person: Person, scopes: tuple[Scopes, Scopes] | None = None) -> Q:
     """What a person sees: what is for them, and what is for the companies and people
     they may act for now, in the services the grant covers. Having filed a case for
     someone is not enough: a handler whose grant was revoked no longer sees, downloads or
@@ -39,15 +39,15 @@ def _visible_to(person: Person) -> Q:
     `applicant_person`), and a grant for one service shows the company's cases of that
     service only."""
     visible = Q(applicant_person=person)
-    for field, scopes in zip(
+    for field, principals in zip(
         ("applicant_company_id", "applicant_person_id"),
-        acting_scopes(person),
+        scopes or acting_scopes(person),
         strict=True,
     ):
-        everything = sorted(i for i, codes in scopes.items() if codes is None)
+        everything = sorted(i for i, codes in principals.items() if codes is None)
         if everything:
             visible |= Q(**{f"{field}__in": everything})
-        for ident, codes in sorted(scopes.items()):
+        for ident, codes in sorted(principals.items()):
             if codes is not None:
                 visible |= Q(**{field: ident}, item__code__in=sorted(codes))
     return visible
@@ -67,7 +67,11 @@ def _placeholders(values: Sequence[Any]) -> str:
 
 
 def case_rows_for_person(
-    person: Person, *, offset: int, limit: int
+    person: Person,
+    *,
+    offset: int,
+    limit: int,
+    scopes: tuple[Scopes, Scopes] | None = None,
 ) -> list[tuple[Any, ...]]:
     """A page of the person's cases, newest first, as rows of `_ROW`.
 
@@ -82,15 +86,15 @@ def case_rows_for_person(
     conditions: list[tuple[str, list[Any]]] = [
         ("applicant_person_id = %s", [person.pk]),
     ]
-    for field, scopes in zip(
+    for field, principals in zip(
         ("applicant_company_id", "applicant_person_id"),
-        acting_scopes(person),
+        scopes or acting_scopes(person),
         strict=True,
     ):
-        ids = sorted(i for i, codes in scopes.items() if codes is None)
+        ids = sorted(i for i, codes in principals.items() if codes is None)
         if ids:
             conditions.append((f"{field} IN ({_placeholders(ids)})", ids))
-        for ident, codes in sorted(scopes.items()):
+        for ident, codes in sorted(principals.items()):
             if codes:  # a grant for some services: the principal's cases of those
                 names = sorted(codes)
                 conditions.append(
@@ -118,9 +122,21 @@ def case_rows_for_person(
     return rows
 
 
-def case_count_for_person(person: Person) -> int:
+def case_count_for_person(
+    person: Person, scopes: tuple[Scopes, Scopes] | None = None
+) -> int:
     """How many cases `case_rows_for_person` pages through (what `_visible_to` shows)."""
-    return Case.objects.filter(_visible_to(person)).count()
+    return Case.objects.filter(_visible_to(person, scopes)).count()
+
+
+def case_page_for_person(
+    person: Person, *, offset: int, limit: int
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """How many cases the person may see, and a page of them: whom they act for is read
+    once for both (it was asked twice on every list request)."""
+    scopes = acting_scopes(person)
+    rows = case_rows_for_person(person, offset=offset, limit=limit, scopes=scopes)
+    return case_count_for_person(person, scopes), rows
 
 
 def _queue_where(
