@@ -9,3 +9,6 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("审计日志")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tongban.audit import checks  # noqa: F401 — registers the deployment checks

@@ -3,7 +3,9 @@
 Each event's `hash` is SHA-256 of the previous event's hash followed by the canonical JSON
 of the event's own fields (id included), so changing, inserting or deleting a row breaks
 the chain at that row. Checkpoints — the chain head, HMAC-signed, appended to a file
-outside the database — catch what the chain alone cannot: the tail being cut off.
+outside the database — catch what the chain alone cannot: the tail being cut off. Each
+checkpoint is also shipped off the machine to the audit sink (`tongban.contrib.auditsink`),
+so cutting the log and the local checkpoint file together shows too.
 See docs/audit.md for exactly what is and is not detected.
 """
 
@@ -12,6 +14,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -23,6 +26,11 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from tongban.audit.models import GENESIS_HASH, AuditEvent
+from tongban.contrib.auditsink import (
+    AuditSinkRefused,
+    OutsideSystemUnavailable,
+    audit_sink,
+)
 from tongban.core import clock
 
 if TYPE_CHECKING:
@@ -34,6 +42,9 @@ if TYPE_CHECKING:
 CHAIN_LOCK_KEY = 0x746F6E6762616E41
 CHECKPOINT_KEY_LABEL = b"tongban-audit-checkpoint"
 _CHECKPOINT_VERSION = 1
+SINK_PAGE = 1000
+
+log = logging.getLogger(__name__)
 
 
 # --- hashing ----------------------------------------------------------------------------
@@ -237,11 +248,19 @@ def _last_line(stream: IO[bytes]) -> bytes:
 
 
 def audit_checkpoint_write() -> Path | None:
-    """Append the signed chain head to the checkpoint file; None when nothing to write.
+    """Append the signed chain head to the checkpoint file, then ship what the sink lacks;
+    None when there was nothing to write.
 
     Nothing is written for an empty log, or when the head has not moved since the last
-    checkpoint. The file is locked while read and appended, and fsynced.
+    checkpoint. The file is locked while read and appended, and fsynced. A sink that cannot
+    be reached gets the checkpoints it missed on the next run.
     """
+    path = _checkpoint_append()
+    audit_checkpoints_ship()
+    return path
+
+
+def _checkpoint_append() -> Path | None:
     head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
     if head is None:
         return None
@@ -284,45 +303,164 @@ def audit_checkpoint_write() -> Path | None:
 
 
 @dataclass(frozen=True)
+class ShipReport:
+    shipped: int
+    error: str = ""
+
+
+def audit_checkpoints_ship() -> ShipReport:
+    """Give the sink every local checkpoint above the highest row it holds, oldest first.
+
+    Nothing when no sink is configured. A sink that is down is noted (the health page shows
+    it) and left for the next run; one that refuses a checkpoint — it holds another for the
+    same row — is logged as an error: that is what `audit verify` reports as tampering.
+    """
+    sink = audit_sink()
+    if sink is None:
+        return ShipReport(shipped=0)
+    shipped = 0
+    try:
+        newest = sink.latest()
+        held = int(newest["last_id"]) if newest else 0
+        # A bad local line is `audit verify`'s to report; shipping skips it.
+        for record in _checkpoint_records([]):
+            if int(record["last_id"]) <= held:
+                continue
+            sink.append(record)
+            shipped += 1
+    except OutsideSystemUnavailable as error:
+        log.warning(
+            "audit sink unreachable, %s checkpoint(s) shipped: %s", shipped, error
+        )
+        return ShipReport(shipped=shipped, error=str(error))
+    except AuditSinkRefused as error:
+        log.error("audit sink refused a checkpoint: %s", error)
+        return ShipReport(shipped=shipped, error=str(error))
+    return ShipReport(shipped=shipped)
+
+
+@dataclass(frozen=True)
 class _Checkpoint:
-    line: int
+    line: int  # 0: held by the sink only
     last_id: int
     hash: str
     rows: int
     written_at: str
 
     def label(self) -> str:
-        return f"checkpoint at row {self.last_id} (line {self.line}, {self.written_at})"
+        where = f"line {self.line}" if self.line else "held by the sink"
+        return f"checkpoint at row {self.last_id} ({where}, {self.written_at})"
 
 
-def _checkpoints_read(problems: list[str]) -> list[_Checkpoint]:
-    """The checkpoints whose signature holds; a problem for each line that does not."""
+def _checkpoint_parse(record: object, line: int) -> _Checkpoint | None:
+    """The checkpoint a record holds if its signature holds; None otherwise."""
+    if not isinstance(record, dict):
+        raise ValueError("unreadable")
+    try:
+        checkpoint = _Checkpoint(
+            line=line,
+            last_id=int(record["last_id"]),
+            hash=str(record["hash"]),
+            rows=int(record["rows"]),
+            written_at=str(record["written_at"]),
+        )
+        signature = str(record["signature"])
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError("unreadable") from error
+    if not hmac.compare_digest(signature, _signature(record)):
+        return None
+    return checkpoint
+
+
+def _checkpoint_records(problems: list[str]) -> Iterator[dict[str, Any]]:
+    """The local file's signed checkpoints as records; a problem for each bad line."""
+    for line, record in _checkpoint_lines(problems):
+        if _checkpoint_parse(record, line) is not None:
+            yield record
+
+
+def _checkpoint_lines(problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     path = _checkpoint_file()
     if not path.exists():
-        return []
-    checkpoints: list[_Checkpoint] = []
+        return
     with open(path, "rb") as stream:
         for number, raw in enumerate(stream, start=1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
-                checkpoint = _Checkpoint(
-                    line=number,
-                    last_id=int(record["last_id"]),
-                    hash=str(record["hash"]),
-                    rows=int(record["rows"]),
-                    written_at=str(record["written_at"]),
-                )
-                signature = str(record["signature"])
-            except (ValueError, TypeError, KeyError):
+                _checkpoint_parse(record, number)
+            except ValueError:
                 problems.append(f"checkpoint line {number} is unreadable")
                 continue
-            if not hmac.compare_digest(signature, _signature(record)):
-                problems.append(f"checkpoint signature invalid at line {number}")
-                continue
-            checkpoints.append(checkpoint)
+            yield number, record
+
+
+def _checkpoints_read(problems: list[str]) -> list[_Checkpoint]:
+    """The checkpoints whose signature holds; a problem for each line that does not."""
+    checkpoints: list[_Checkpoint] = []
+    for number, record in _checkpoint_lines(problems):
+        checkpoint = _checkpoint_parse(record, number)
+        if checkpoint is None:
+            problems.append(f"checkpoint signature invalid at line {number}")
+            continue
+        checkpoints.append(checkpoint)
     return checkpoints
+
+
+def _sink_checkpoints(
+    local: list[_Checkpoint], problems: list[str]
+) -> list[_Checkpoint]:
+    """The sink's checkpoints that the local file lacks; a problem for each that differs
+    from the local one for its row, is not signed by our key, or the whole sink if it
+    cannot be read."""
+    sink = audit_sink()
+    if sink is None:
+        return []
+    by_row = {checkpoint.last_id: checkpoint for checkpoint in local}
+    newest_local = max(by_row, default=0)
+    extra: list[_Checkpoint] = []
+    after = 0
+    try:
+        while True:
+            page = sink.records(after=after, limit=SINK_PAGE)
+            for record in page:
+                try:
+                    checkpoint = _checkpoint_parse(record, 0)
+                except ValueError:
+                    problems.append("the audit sink holds an unreadable checkpoint")
+                    continue
+                if checkpoint is None:
+                    problems.append(
+                        f"the audit sink's checkpoint for row {record.get('last_id')} "
+                        "is not signed by this platform's key"
+                    )
+                    continue
+                after = max(after, checkpoint.last_id)
+                mine = by_row.get(checkpoint.last_id)
+                if mine is None:
+                    extra.append(checkpoint)
+                elif mine.hash != checkpoint.hash or mine.rows != checkpoint.rows:
+                    problems.append(
+                        f"{mine.label()} differs from the audit sink's checkpoint for "
+                        f"the same row (hash {checkpoint.hash}, written "
+                        f"{checkpoint.written_at}) — the local checkpoint was rewritten"
+                    )
+                    extra.append(checkpoint)  # the rows are held against both
+            if len(page) < SINK_PAGE:
+                break
+    except OutsideSystemUnavailable as error:
+        problems.append(
+            f"the audit sink could not be read ({error}): only local checkpoints checked"
+        )
+        return extra
+    newest_sink = max((c.last_id for c in extra), default=0)
+    if newest_sink > newest_local:
+        problems.append(
+            f"the local checkpoint file ends at row {newest_local} but the audit sink "
+            f"holds a checkpoint at row {newest_sink} — local checkpoints were removed"
+        )
+    return extra
 
 
 # --- verifying --------------------------------------------------------------------------
@@ -339,12 +477,15 @@ def _rows(first: int, last: int) -> str:
     return f"row {first}" if first == last else f"rows {first}–{last}"
 
 
-def audit_verify() -> VerifyReport:
-    """Walk the whole chain in id order and hold it against the signed checkpoints."""
+def audit_verify(*, sink: bool = True) -> VerifyReport:
+    """Walk the whole chain in id order and hold it against the signed checkpoints: the
+    local file's and, unless `sink` is False, those the audit sink holds."""
     problems: list[str] = []
     # Checkpoints first, rows second: every row a checkpoint names was committed before
     # the query below began.
     checkpoints = _checkpoints_read(problems)
+    if sink:
+        checkpoints += _sink_checkpoints(checkpoints, problems)
     by_row: dict[int, list[_Checkpoint]] = {}
     for checkpoint in checkpoints:
         by_row.setdefault(checkpoint.last_id, []).append(checkpoint)

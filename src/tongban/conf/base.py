@@ -203,6 +203,7 @@ OUTSIDE_SYSTEMS = {
     "population": env_str("TONGBAN_POPULATION_URL", ""),
     "exit_entry": env_str("TONGBAN_EXIT_ENTRY_URL", ""),
     "legal_entity": env_str("TONGBAN_LEGAL_ENTITY_URL", ""),
+    "audit_sink": env_str("TONGBAN_AUDIT_SINK_URL", ""),
 }
 # The class that answers for each: a dotted path, as EMAIL_BACKEND; one SMS gateway, and
 # the registries by name (several live at once). The HTTP clients serve real and stand-in.
@@ -221,6 +222,11 @@ REGISTRY_BACKENDS = {
         "tongban.contrib.registries.http.HttpEntityRegistry",
     ),
 }
+# Where audit checkpoints are shipped off the machine (tongban.contrib.auditsink); "" for
+# nowhere, which production refuses (tongban.audit's system check).
+AUDIT_SINK_BACKEND = env_str(
+    "TONGBAN_AUDIT_SINK_BACKEND", "tongban.contrib.auditsink.http.HttpAuditSink"
+)
 # Their HTTP calls: seconds to connect and to wait for each read; how many times a call
 # that failed is tried again (GET and HEAD; any method only if the request was never sent);
 # connections kept open per host and process.

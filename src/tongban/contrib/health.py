@@ -22,7 +22,7 @@ from tongban.ops.ports import port_read
 
 WRITE_EVERY_SECONDS = 60
 PROBE_TIMEOUT_SECONDS = 1.0
-HTTP_SYSTEMS = ("sms", "population", "exit_entry", "legal_entity")
+HTTP_SYSTEMS = ("sms", "population", "exit_entry", "legal_entity", "audit_sink")
 
 _written: dict[tuple[str, bool], float] = {}
 _lock = threading.Lock()

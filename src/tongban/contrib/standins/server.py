@@ -1,10 +1,11 @@
 """Local stand-ins for the outside systems: one small HTTP server on 127.0.0.1.
 
-It answers under `/sms`, `/population`, `/exit_entry` and `/legal_entity` the way the
-platform's clients in `tongban.contrib` expect the real systems to answer, from the demo
-records in `registry.yaml`. The SMS stand-in keeps every message in
+It answers under `/sms`, `/population`, `/exit_entry`, `/legal_entity` and `/audit_sink`
+the way the platform's clients in `tongban.contrib` expect the real systems to answer, from
+the demo records in `registry.yaml`. The SMS stand-in keeps every message in
 `<data folder>/standins/sms.jsonl` and shows them at `/sms/` (the demo's phone); while a
-file `sms.down` exists in that folder it answers 503, as a gateway outage would.
+file `sms.down` exists in that folder it answers 503, as a gateway outage would. The audit
+sink keeps the checkpoints it is given in `audit_sink.jsonl`, append-only, across restarts.
 
 Test helpers add records with `POST /<registry>/_records`.
 """
@@ -46,6 +47,12 @@ class Records:
         self.documents: list[dict[str, Any]] = list(data["documents"])
         self.lock = threading.Lock()
         self.sms_keys: dict[str, dict[str, Any]] = {}  # idempotency key → the message
+        self.checkpoints: dict[int, dict[str, Any]] = {}  # row sealed → its checkpoint
+        if self.checkpoints_file.exists():
+            for line in self.checkpoints_file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    record = json.loads(line)
+                    self.checkpoints.setdefault(int(record["last_id"]), record)
 
     @property
     def sms_file(self) -> Path:
@@ -72,6 +79,27 @@ class Records:
             if key:
                 self.sms_keys[key] = message
         return message
+
+    @property
+    def checkpoints_file(self) -> Path:
+        return self.folder / "audit_sink.jsonl"
+
+    def checkpoint_keep(self, record: dict[str, Any]) -> int:
+        """Keep a checkpoint: 201 kept, 200 already held, 409 another held for its row."""
+        row = int(record["last_id"])
+        with self.lock:
+            held = self.checkpoints.get(row)
+            if held is not None:
+                return 200 if held == record else 409
+            self.checkpoints[row] = record
+            with self.checkpoints_file.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return 201
+
+    def checkpoint_list(self, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = sorted(row for row in self.checkpoints if row > after)[:limit]
+            return [self.checkpoints[row] for row in rows]
 
     def sms_list(self, to: str | None = None) -> list[dict[str, Any]]:
         if not self.sms_file.exists():
@@ -161,6 +189,18 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
                 return self._sms_page()
             if path == "/mail/messages":
                 return self._send(200, records.mail_list(query.get("to")))
+            if path == "/audit_sink":
+                return self._send(200, {"checkpoints": len(records.checkpoints)})
+            if path == "/audit_sink/checkpoints/latest":
+                newest = records.checkpoint_list(0, len(records.checkpoints))
+                return self._send(200, newest[-1] if newest else None)
+            if path == "/audit_sink/checkpoints":
+                try:
+                    after = int(query.get("after", 0))
+                    limit = max(1, min(int(query.get("limit", 1000)), 1000))
+                except ValueError:
+                    return self._send(400, {"code": "after_and_limit_are_numbers"})
+                return self._send(200, records.checkpoint_list(after, limit))
             registry, _sep, rest = path.lstrip("/").partition("/")
             if rest == "documents":
                 holder = query.get("holder", "").upper()
@@ -196,6 +236,13 @@ def _handler(records: Records) -> type[BaseHTTPRequestHandler]:
                     str(body["to"]), str(body["text"]), key=str(body.get("key") or "")
                 )
                 return self._send(202, {"id": message["id"]})
+            if path == "/audit_sink/checkpoints":
+                if not isinstance(body.get("last_id"), int) or not body.get(
+                    "signature"
+                ):
+                    return self._send(400, {"code": "not_a_checkpoint"})
+                status = records.checkpoint_keep(body)
+                return self._send(status, {"held": status != 201})
             if path == "/population/guardianship":
                 return self._send(200, records.guardianship(body))
             if path in ("/population/verify", "/exit_entry/verify"):

@@ -17,6 +17,8 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "TONGBAN_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
         "TONGBAN_DATA_DIR": str(tmp_path),
         "TONGBAN_ALLOWED_HOSTS": "zwfw.example.gov.cn",
+        "TONGBAN_AUDIT_SINK_URL": "https://audit-sink.example.gov.cn/tongban",
+        "TONGBAN_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),
     }
 
 

@@ -15,8 +15,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify", "checkpoint"])
+        parser.add_argument(
+            "--local-only",
+            action="store_true",
+            help="verify against the local checkpoint file only, not the audit sink",
+        )
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, action: str, local_only: bool = False, **options: Any
+    ) -> None:
         if action == "checkpoint":
             path = audit_checkpoint_write()
             if path is None:
@@ -27,7 +34,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"audit log: checkpoint written to {path}")
             return
-        report = audit_verify()
+        report = audit_verify(sink=not local_only)
         if report.ok:
             self.stdout.write(f"audit log: {report.rows_checked} rows checked, intact")
             return
