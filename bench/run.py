@@ -30,6 +30,7 @@ from pathlib import Path
 import django
 from cases_load import bench_cases_load
 from django.core.management import call_command
+from outage import bench_outage
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 7
@@ -211,6 +212,7 @@ AREAS = [
     Area("deadlines", "## Deadlines", bench_deadlines),
     Area("search", "## Catalogue search", bench_catalog_search),
     Area("cases", "## Cases under load", bench_cases),
+    Area("outage", "## Outage drill", bench_outage),
 ]
 
 HEADER = [

@@ -53,6 +53,10 @@ class Records:
                 if line.strip():
                     record = json.loads(line)
                     self.checkpoints.setdefault(int(record["last_id"]), record)
+        # A restarted gateway still knows the keys it delivered.
+        for message in self.sms_list():
+            if message.get("key"):
+                self.sms_keys.setdefault(message["key"], message)
 
     @property
     def sms_file(self) -> Path:
@@ -70,6 +74,7 @@ class Records:
             "to": to,
             "text": text,
             "at": datetime.now(UTC).isoformat(),
+            "key": key,
         }
         with self.lock:
             if key and key in self.sms_keys:  # taken while this one was being made
