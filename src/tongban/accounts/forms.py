@@ -1,6 +1,9 @@
 """Forms of the account pages. Validation of substance lives in services; these only parse."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.documents import DocumentType
@@ -40,9 +43,21 @@ class RegisterForm(_Form):
     password = forms.CharField(
         label=_("密码"), widget=forms.PasswordInput(render_value=True), required=False
     )
-    agree = forms.BooleanField(
-        label=_("我已阅读并同意《用户服务协议》和《隐私政策》"), required=False
-    )
+    agree = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The policy opens in a new tab, so reading it loses nothing typed here.
+        privacy = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}'
+            '<span class="visually-hidden">{}</span></a>',
+            reverse("web:privacy"),
+            gettext("《隐私政策》"),
+            gettext("（在新窗口打开）"),
+        )
+        self.fields["agree"].label = format_html(
+            gettext("我已阅读并同意《用户服务协议》和{privacy}"), privacy=privacy
+        )
 
 
 class ClaimForm(_Form):

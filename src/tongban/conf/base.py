@@ -289,6 +289,16 @@ AUDIT_CHECKPOINT_FILE = env_str("TONGBAN_AUDIT_CHECKPOINT_FILE", "") or None
 TONGBAN_DEMO = False
 # The TrueType CJK font PDF notices embed (Debian fonts-wqy-zenhei).
 PDF_FONT = env_str("TONGBAN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# Who answers for personal information, named on the privacy page (/privacy/): the body
+# that operates the platform (个人信息处理者, PIPL Art. 17) and its personal-information
+# protection officer (个人信息保护负责人, Art. 52), whom people and the authorities contact.
+# Empty here, and the page says none is named; a deployment sets its own (docs/pia.md).
+PLATFORM_OPERATOR = env_str("TONGBAN_OPERATOR_NAME", "")
+PERSONAL_INFORMATION_OFFICER = {
+    "name": env_str("TONGBAN_PI_OFFICER_NAME", ""),
+    "email": env_str("TONGBAN_PI_OFFICER_EMAIL", ""),
+    "phone": env_str("TONGBAN_PI_OFFICER_PHONE", ""),
+}
 # Uploaded files (tongban.core.uploads says why each bound is what it is): one case
 # material at most MATERIAL_MAX_BYTES; all the files of one request together at most
 # UPLOAD_MAX_SUBMISSION_BYTES; a PDF's streams decoded at most UPLOAD_MAX_DECODED_BYTES

@@ -1,4 +1,4 @@
-"""Pages of the web app: the home page and the display settings."""
+"""Pages of the web app: the home page, the display settings, the privacy policy."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("display/large-text/", views.large_text, name="large_text"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

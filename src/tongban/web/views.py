@@ -1,9 +1,13 @@
-"""The home page (search first) and the large-text display setting (适老化)."""
+"""The home page (search first), the large-text display setting (适老化), the privacy
+policy."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tongban.accounts.constants import CONSENT_VERSION
 from tongban.catalog import selectors
 from tongban.catalog.models import Collection
 
@@ -36,6 +40,30 @@ def large_text(request: HttpRequest) -> HttpResponse:
             LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax"
         )
     return response
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy policy (隐私政策): the version people agree to when they register.
+
+    Its body is one template per language (`privacy_zh.html`, `privacy_en.html`): a legal
+    text reads as a whole, and a translator keeps the two in step more surely than some
+    hundred separate messages.
+    """
+    body = (
+        "web/privacy_en.html"
+        if translation.get_language() == "en"
+        else "web/privacy_zh.html"
+    )
+    return render(
+        request,
+        "web/privacy.html",
+        {
+            "body": body,
+            "version": CONSENT_VERSION,
+            "operator": settings.PLATFORM_OPERATOR,
+            "officer": settings.PERSONAL_INFORMATION_OFFICER,
+        },
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
