@@ -9,6 +9,9 @@ class WebConfig(AppConfig):
     name = "tongban.web"
     label = "web"
 
+    def ready(self) -> None:
+        from tongban.web import checks  # noqa: F401 — registers the deployment checks
+
 
 class AdminConfig(admin_apps.AdminConfig):
     default = False

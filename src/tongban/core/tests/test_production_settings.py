@@ -19,6 +19,9 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "TONGBAN_ALLOWED_HOSTS": "zwfw.example.gov.cn",
         "TONGBAN_AUDIT_SINK_URL": "https://audit-sink.example.gov.cn/tongban",
         "TONGBAN_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),
+        "TONGBAN_OPERATOR_NAME": "上海市大数据中心",
+        "TONGBAN_PI_OFFICER_NAME": "个人信息保护负责人",
+        "TONGBAN_PI_OFFICER_EMAIL": "privacy@example.gov.cn",
     }
 
 
