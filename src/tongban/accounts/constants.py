@@ -59,6 +59,25 @@ class Position(models.TextChoices):
     DELEGATED_REPRESENTATIVE = "delegated_representative", _("委派代表")
 
 
+class Permission(models.TextChoices):
+    """What a staff member may do; which role gives which: `accounts/permissions.py`."""
+
+    # The work of a department.
+    CASES_HANDLE = "cases.handle", _("办理本部门的办件")
+    PERSONS_READ = "persons.read", _("查看本部门窗口建档人员的身份信息")
+    SUPERVISION_ALL = "supervision.all", _("效能监察：全部部门")
+    SUPERVISION_DEPARTMENT = "supervision.department", _("效能监察：本部门")
+    # 系统管理员: the platform's resources and how it runs (管理后台).
+    CATALOG_VIEW = "catalog.view", _("查看服务目录及其发布记录")
+    CALENDAR_MANAGE = "workdays.manage", _("维护工作日历")
+    OPERATIONS_VIEW = "operations.view", _("查看定时作业、后台任务与进程状态")
+    # 安全管理员: who may do what.
+    STAFF_ROLES_MANAGE = "staff.roles", _("分配工作人员角色")
+    STAFF_UNLOCK = "staff.unlock", _("解除工作人员账户锁定")
+    # 审计管理员: the audit log, and nothing else.
+    AUDIT_READ = "audit.read", _("查阅与校验审计日志")
+
+
 # Consent texts change; a consent records which version was agreed.
 CONSENT_VERSION = "2026-11"
 

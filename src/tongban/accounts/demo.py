@@ -86,7 +86,10 @@ STAFF = [
     ),
     ("sh-nmpa-expert", "上海市药品监督管理局", [StaffRole.EXPERT]),
     ("sh-supervisor", "上海市发展和改革委员会", [StaffRole.SUPERVISOR]),
-    ("sh-platform", "上海市发展和改革委员会", [StaffRole.PLATFORM_ADMIN]),
+    # 三员分立: the three administrators, three people (docs/security.md).
+    ("sh-sysadmin", "上海市发展和改革委员会", [StaffRole.SYSTEM_ADMIN]),
+    ("sh-secadmin", "上海市发展和改革委员会", [StaffRole.SECURITY_ADMIN]),
+    ("sh-auditor", "上海市发展和改革委员会", [StaffRole.AUDIT_ADMIN]),
 ]
 
 COMPANY_HANDLERS = [

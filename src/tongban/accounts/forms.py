@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tongban.catalog.constants import StaffRole
 from tongban.core.documents import DocumentType
 
 
@@ -186,3 +187,45 @@ class CounterPersonForm(_Form):
 class ReasonForm(_Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200)
     reveal = forms.BooleanField(label=_("显示完整证件号码"), required=False)
+
+
+class AuditFilterForm(_Form):
+    """What the audit administrator searches the log for; every field may stay empty."""
+
+    action = forms.CharField(
+        label=_("动作"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}),
+    )
+    actor = forms.CharField(
+        label=_("操作者"),
+        max_length=150,
+        required=False,
+        help_text=_("工作人员用户名，或 user:编号、system、anonymous"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    subject_type = forms.CharField(label=_("对象类型"), max_length=64, required=False)
+    subject_id = forms.CharField(label=_("对象编号"), max_length=64, required=False)
+    since = forms.DateField(
+        label=_("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    older_than = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
+
+
+class StaffRolesForm(_Form):
+    roles = forms.MultipleChoiceField(
+        label=_("角色"),
+        choices=StaffRole.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,  # none at all is the service's refusal, said in its words
+    )

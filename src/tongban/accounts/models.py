@@ -196,6 +196,12 @@ class Consent(models.Model):
         return f"{self.get_kind_display()} {self.version}"
 
 
+def _holds_role(role: str) -> models.Q:
+    """`roles` (a JSON list) holds `role`: its quoted spelling, which no other role's
+    contains — one test that SQLite and PostgreSQL both run in a check constraint."""
+    return models.Q(roles__icontains=f'"{role}"')
+
+
 class StaffProfile(models.Model):
     """A government staff member: department, roles, the second factor."""
 
@@ -213,6 +219,16 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
+        constraints = [
+            # 三员分立 (accounts/permissions.py, whose `roles_check` refuses first, in
+            # words): never the system and the security administrator in one account, and
+            # the audit administrator only ever alone.
+            models.CheckConstraint(
+                condition=~(_holds_role("system_admin") & _holds_role("security_admin"))
+                & (~_holds_role("audit_admin") | models.Q(roles=["audit_admin"])),
+                name="staff_administrators_apart",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} — {self.department_id}"

@@ -9,18 +9,26 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core import signing
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
-from tongban.accounts.constants import ACCESS_TOKEN_SALT, GrantKind, GrantStatus
+from tongban.accounts.constants import (
+    ACCESS_TOKEN_SALT,
+    GrantKind,
+    GrantStatus,
+    Permission,
+)
 from tongban.accounts.models import (
     ApiSession,
     Company,
     Consent,
     Grant,
+    LoginGuard,
     Person,
     StaffProfile,
 )
+from tongban.accounts.permissions import permission_require, staff_may
 from tongban.audit.models import AuditEvent
 from tongban.audit.selectors import audit_events_for_subject
 from tongban.catalog.models import Department
@@ -286,17 +294,80 @@ def identity_reads_of(person: Person) -> QuerySet[AuditEvent]:
 
 
 def persons_visible_to_staff(staff: StaffProfile) -> QuerySet[Person]:
-    """Staff see the people their department registered at its counters (cases add more)."""
+    """Staff see the people their department registered at its counters (cases add more);
+    a role without `persons.read` (an administrator) sees no one."""
+    if not staff_may(staff, Permission.PERSONS_READ):
+        return Person.objects.none()
     return Person.objects.filter(Q(created_by_department=staff.department)).order_by(
         "-created_at"
     )
 
 
 def person_for_staff(staff: StaffProfile, person_id: int) -> Person:
+    permission_require(staff, Permission.PERSONS_READ)
     person = persons_visible_to_staff(staff).filter(pk=person_id).first()
     if person is None:
         raise NotFound("not_found", _("未找到。"))
     return person
+
+
+# --- staff accounts: the security administrator's, and names for the audit log ---------
+
+
+def _lock_of_account() -> QuerySet[LoginGuard]:
+    """The lock after failed logins of the account in the outer query, if it is locked
+    now (`LoginGuard`, key `user:<id>`, as `services/limits.py` writes it)."""
+    return LoginGuard.objects.filter(
+        key=Concat(Value("user:"), Cast(OuterRef("user_id"), CharField())),
+        locked_until__gt=clock.now(),
+    )
+
+
+def staff_accounts(
+    by: StaffProfile, *, search: str = "", locked_only: bool = False
+) -> QuerySet[StaffProfile]:
+    """Every staff account, by department then username, with its lock — for whoever
+    may change roles or unlock (the security administrator); `search` in the username
+    or the department's name."""
+    if not staff_may(by, Permission.STAFF_UNLOCK):
+        permission_require(by, Permission.STAFF_ROLES_MANAGE)
+    profiles = StaffProfile.objects.select_related("user", "department")
+    if search.strip():
+        words = search.strip()
+        profiles = profiles.filter(
+            Q(user__username__icontains=words) | Q(department__name__icontains=words)
+        )
+    if locked_only:
+        profiles = profiles.filter(Exists(_lock_of_account()))
+    lock = _lock_of_account().values("locked_until")[:1]
+    # `locked_until`: when the lock ends, None when the account is not locked.
+    return profiles.annotate(locked_until=Subquery(lock)).order_by(
+        "department__name", "user__username", "pk"
+    )
+
+
+def staff_account(by: StaffProfile, profile_id: int) -> StaffProfile:
+    profile = staff_accounts(by).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound("not_found", _("未找到。"))
+    return profile
+
+
+def staff_user_id(username: str) -> int | None:
+    """The user id of the staff member of that username, if there is one."""
+    return (
+        StaffProfile.objects.filter(user__username=username)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def staff_names(user_ids: set[int]) -> dict[int, str]:
+    """For each of these users who is staff: "username · department", in one query."""
+    rows = StaffProfile.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "user__username", "department__name"
+    )
+    return {user_id: f"{name} · {department}" for user_id, name, department in rows}
 
 
 # --- API sessions ------------------------------------------------------------------------

@@ -25,4 +25,17 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/persons/new/", views.staff_person_new, name="staff_person_new"),
     path("staff/persons/<int:person_id>/", views.staff_person, name="staff_person"),
+    path("staff/audit/", views.audit_log, name="staff_audit"),
+    path("staff/audit/verify/", views.audit_log_verify, name="staff_audit_verify"),
+    path("staff/accounts/", views.staff_accounts, name="staff_accounts"),
+    path(
+        "staff/accounts/<int:profile_id>/",
+        views.staff_account,
+        name="staff_account",
+    ),
+    path(
+        "staff/accounts/<int:profile_id>/unlock/",
+        views.staff_account_unlock,
+        name="staff_account_unlock",
+    ),
 ]

@@ -39,8 +39,7 @@ from tongban.cases.schemas import (
     WithdrawIn,
 )
 from tongban.cases.timeline import Audience, data_for, entry_for
-from tongban.catalog.constants import StaffRole
-from tongban.core.errors import Forbidden, InvalidInput, TooManyAttempts
+from tongban.core.errors import InvalidInput, TooManyAttempts
 from tongban.core.paging import LIMIT_MAX, OFFSET_MAX
 from tongban.core.remote import client_address
 from tongban.ops.ratelimits import rate_hit, rate_window_left
@@ -486,14 +485,9 @@ def counter_case(request: HttpRequest, payload: CounterCaseIn) -> Status:
 def supervision(request: HttpRequest, department: str | None = None) -> dict[str, Any]:
     """效能监察: cases near or past their limits, and on-time status, by department.
     Supervisors see every department; a department head sees their own."""
-    staff = _staff(request)
-    if staff.has_role(StaffRole.SUPERVISOR):
-        scope = department
-    elif staff.has_role(StaffRole.DEPARTMENT_HEAD):
-        scope = staff.department.code
-    else:
-        raise Forbidden("not_authorised", _("该页面仅供效能监察人员和部门负责人使用。"))
-    report = selectors.supervision(department_code=scope)
+    report = selectors.supervision_for_staff(
+        _staff(request), department_code=department
+    )
     return {
         "today": report["today"],
         "departments": report["departments"],

@@ -8,14 +8,16 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tongban.accounts.constants import Permission
 from tongban.accounts.identifiers import document_index, phone_index
 from tongban.accounts.models import Person, StaffProfile
+from tongban.accounts.permissions import permission_require, staff_may
 from tongban.accounts.selectors import Scopes, acting_scopes
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
-from tongban.core.errors import DomainError, NotFound
+from tongban.core.errors import DomainError, Forbidden, NotFound
 from tongban.core.phones import phone_normalise
 from tongban.workdays.calendar import CalendarMissing
 from tongban.workdays.selectors import calendar_get
@@ -165,6 +167,7 @@ def queue_count(
 ) -> int:
     """How many cases `queue_rows` pages through, counted up to `most + 1` (so more than
     `most` answers `most + 1`, whatever the true number)."""
+    permission_require(staff, Permission.CASES_HANDLE)
     where, params = _queue_where(staff, status=status, mine=mine)
     case, _item = _tables()
     with connection.cursor() as cursor:
@@ -186,6 +189,7 @@ def queue_rows(
 ) -> list[tuple[Any, ...]]:
     """A page of `staff_queue` as rows of `_ROW`, earliest deadline first — written as SQL
     for the same reason as `case_rows_for_person`; tested against `staff_queue`."""
+    permission_require(staff, Permission.CASES_HANDLE)
     where, params = _queue_where(staff, status=status, mine=mine)
     case, item = _tables()
     with connection.cursor() as cursor:
@@ -219,6 +223,9 @@ def case_for_person(person: Person, number: str) -> Case:
 def staff_queue(
     staff: StaffProfile, *, status: str | None = None, mine: bool = False
 ) -> QuerySet[Case]:
+    """The department's open cases (or those of `status`), earliest deadline first; only
+    for a role of the department's work (`cases.handle`: never an administrator)."""
+    permission_require(staff, Permission.CASES_HANDLE)
     cases = Case.objects.filter(department=staff.department).select_related("item")
     cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN)
     if mine:
@@ -227,6 +234,7 @@ def staff_queue(
 
 
 def case_for_staff(staff: StaffProfile, number: str) -> Case:
+    permission_require(staff, Permission.CASES_HANDLE)
     case = (
         Case.objects.filter(department=staff.department, number=number)
         .select_related("item", "version", "department")
@@ -284,6 +292,19 @@ def _state(case: Case, today: Any, soon: Any) -> str:
     if case.legal_deadline <= soon:
         return "due_soon"
     return "on_track"
+
+
+def supervision_for_staff(
+    staff: StaffProfile | None, *, department_code: str | None = None
+) -> dict[str, Any]:
+    """效能监察 as `staff` may see it: every department, or the one asked for
+    (`supervision.all`: supervisors), or their own (`supervision.department`: department
+    heads); 403 for anyone else."""
+    if staff_may(staff, Permission.SUPERVISION_ALL):
+        return supervision(department_code=department_code)
+    if staff is not None and staff_may(staff, Permission.SUPERVISION_DEPARTMENT):
+        return supervision(department_code=staff.department.code)
+    raise Forbidden("not_authorised", _("该页面仅供效能监察人员和部门负责人使用。"))
 
 
 def supervision(*, department_code: str | None = None) -> dict[str, Any]:

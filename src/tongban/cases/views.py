@@ -20,7 +20,6 @@ from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
 from tongban.cases.materials import material_upload
 from tongban.cases.models import Case
 from tongban.cases.timeline import timeline_for
-from tongban.catalog.constants import StaffRole
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.core.headers import allow_webassembly, as_download
@@ -322,18 +321,19 @@ def _staff(request: HttpRequest) -> Any:
 
 @login_required(login_url="accounts:staff_login")
 def workbench(request: HttpRequest) -> HttpResponse:
-    try:
-        staff = _staff(request)
-    except DomainError as error:
-        return _not_found(request, error)
     status = request.GET.get("status") or None
     mine = request.GET.get("mine") == "1"
+    try:
+        staff = _staff(request)
+        cases = selectors.staff_queue(staff, status=status, mine=mine)
+    except DomainError as error:
+        return _not_found(request, error)
     return render(
         request,
         "cases/workbench.html",
         {
             "staff": staff,
-            "cases": selectors.staff_queue(staff, status=status, mine=mine)[:200],
+            "cases": cases[:200],
             "messages_unread": staff_inbox(staff.user)
             .filter(read_at=None)
             .select_related("case")[:20],
@@ -486,22 +486,13 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
 @login_required(login_url="accounts:staff_login")
 def supervision(request: HttpRequest) -> HttpResponse:
     """效能监察: every department for supervisors, their own for department heads."""
-    staff = staff_of(request.user)
-    if staff is None or not staff.has_role(
-        StaffRole.SUPERVISOR, StaffRole.DEPARTMENT_HEAD
-    ):
+    try:
+        report = selectors.supervision_for_staff(staff_of(request.user))
+    except DomainError as error:
         return render(
             request,
             "accounts/message.html",
-            {
-                "title": _("效能监察"),
-                "text": _("该页面仅供效能监察人员和部门负责人使用。"),
-            },
-            status=403,
+            {"title": _("效能监察"), "text": error.message},
+            status=error.status,
         )
-    scope = None if staff.has_role(StaffRole.SUPERVISOR) else staff.department.code
-    return render(
-        request,
-        "cases/supervision.html",
-        {"report": selectors.supervision(department_code=scope)},
-    )
+    return render(request, "cases/supervision.html", {"report": report})

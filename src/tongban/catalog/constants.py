@@ -103,8 +103,21 @@ class StaffRole(models.TextChoices):
     INSPECTOR = "inspector", _("核查人员")
     EXPERT = "expert", _("评审专家")
     DEPARTMENT_ADMIN = "department_admin", _("部门管理员")
-    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
     SUPERVISOR = "supervisor", _("效能监察")
+    # 三员: the platform's three administrators, in the words of GB/T 22239-2019 (等保 2.0:
+    # 8.1.5 安全管理中心 — 系统管理, 审计管理, 安全管理; 8.1.7.2 配备系统管理员、审计管理员和
+    # 安全管理员). "安全审计员" and "安全保密管理员" are the words of classified systems
+    # (分级保护, BMB 17), not of 等保. What each may do: `accounts/permissions.py`; no
+    # account holds two of them, and the audit administrator holds no other role at all.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# The three administrators of 三员分立, who never take part in a case's workflow.
+ADMINISTRATOR_ROLES = frozenset(
+    {StaffRole.SYSTEM_ADMIN, StaffRole.SECURITY_ADMIN, StaffRole.AUDIT_ADMIN}
+)
 
 
 class WorkflowStep(models.TextChoices):

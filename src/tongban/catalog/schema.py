@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tongban import regions
 from tongban.catalog.constants import (
+    ADMINISTRATOR_ROLES,
     ApprovalMode,
     BodyNature,
     CaseType,
@@ -126,6 +127,13 @@ class Question(Strict):
 class WorkflowStage(Strict):
     step: WorkflowStep
     role: StaffRole
+
+    @field_validator("role")
+    @classmethod
+    def _not_an_administrator(cls, role: StaffRole) -> StaffRole:
+        if role in ADMINISTRATOR_ROLES:  # 三员分立: administrators never handle a case
+            raise ValueError(f"{role} is an administrator, not a role of a workflow")
+        return role
 
 
 class Workflow(Strict):

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.web.context_processors.languages",
+                "tongban.web.context_processors.staff_permissions",
             ],
         },
     },
@@ -110,6 +111,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
+# Passwords as Django checks them; then what a staff member's roles allow in the admin site
+# (accounts/permissions.py, 三员分立) — roles are the one place staff are given rights.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "tongban.accounts.backends.StaffRoleBackend",
+]
 SESSION_COOKIE_AGE = 8 * 3600  # an absolute ceiling; idle sessions end much sooner
 SESSION_SAVE_EVERY_REQUEST = False
 

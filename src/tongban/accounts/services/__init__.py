@@ -19,6 +19,13 @@ from tongban.accounts.services.api_sessions import (
     api_session_refresh,
     api_session_touch,
 )
+from tongban.accounts.services.audit_log import (
+    AuditLine,
+    AuditPage,
+    AuditQuery,
+    audit_log_read,
+    audit_log_verify,
+)
 from tongban.accounts.services.companies import company_register
 from tongban.accounts.services.credentials import (
     email_add,
@@ -51,8 +58,12 @@ from tongban.accounts.services.staff import (
     staff_totp_confirm,
     staff_totp_pending_uri,
 )
+from tongban.accounts.services.staff_accounts import staff_roles_set, staff_unlock
 
 __all__ = [
+    "AuditLine",
+    "AuditPage",
+    "AuditQuery",
     "StaffLogin",
     "TokenPair",
     "acting_begin",
@@ -61,6 +72,8 @@ __all__ = [
     "api_session_open",
     "api_session_refresh",
     "api_session_touch",
+    "audit_log_read",
+    "audit_log_verify",
     "company_grant",
     "company_register",
     "document_index",
@@ -87,7 +100,9 @@ __all__ = [
     "sms_code_send",
     "staff_create",
     "staff_login",
+    "staff_roles_set",
     "staff_totp_begin",
     "staff_totp_confirm",
     "staff_totp_pending_uri",
+    "staff_unlock",
 ]

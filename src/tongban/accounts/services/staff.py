@@ -9,7 +9,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tongban.accounts.constants import Permission
 from tongban.accounts.models import Person, StaffProfile
+from tongban.accounts.permissions import permission_require, roles_check
 from tongban.accounts.services._common import _bad_credentials
 from tongban.accounts.services.limits import (
     _attempt_allow,
@@ -18,7 +20,6 @@ from tongban.accounts.services.limits import (
     _guard_key,
 )
 from tongban.audit.services import audit_record
-from tongban.catalog.constants import StaffRole
 from tongban.catalog.models import Department
 from tongban.core import clock, protect
 from tongban.core.errors import Conflict, InvalidInput, NotAuthenticated
@@ -33,18 +34,16 @@ def staff_create(
     roles: list[str],
     totp_secret: str = "",
 ) -> StaffProfile:
-    unknown = [role for role in roles if role not in StaffRole.values]
-    if unknown or not roles:
-        raise InvalidInput(
-            "invalid_roles", _("未知角色：%(r)s") % {"r": ", ".join(unknown)}
-        )
+    """A staff member of `department` with `roles`, which one account may hold together
+    (`permissions.roles_check`: known, and 三员分立)."""
+    roles = roles_check(roles)
     # Not durable: the demo data (`demo.py`) creates its staff inside its own transaction.
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, email=email, password=password, is_staff=False
         )
         profile = StaffProfile.objects.create(
-            user=user, department=department, roles=sorted(set(roles))
+            user=user, department=department, roles=roles
         )
         if totp_secret:
             profile.totp_encrypted = protect.encrypt(totp_secret, context="staff.totp")
@@ -162,7 +161,9 @@ def staff_login(
 def person_identity_read(
     *, staff: StaffProfile, person: Person, reason: str, reveal: bool = False
 ) -> dict[str, str]:
-    """Staff read someone's identity data: always with a reason, always audited."""
+    """Staff read someone's identity data: always with a reason, always audited; only a
+    role of a department's work may (`persons.read`: never an administrator)."""
+    permission_require(staff, Permission.PERSONS_READ)
     if not reason.strip():
         message = _("查看他人身份信息须填写事由。")
         raise InvalidInput("reason_required", message, fields={"reason": message})

@@ -1,6 +1,13 @@
 """Account pages, one module per area: signing up and in, a person's own pages, companies
 and grants, staff. The views are re-exported here for `urls.py`."""
 
+from tongban.accounts.views.administration import (
+    audit_log,
+    audit_log_verify,
+    staff_account,
+    staff_account_unlock,
+    staff_accounts,
+)
 from tongban.accounts.views.companies import companies, company, grant_revoke, proxies
 from tongban.accounts.views.profile import (
     acting_switch,
@@ -28,6 +35,8 @@ from tongban.accounts.views.staff import (
 
 __all__ = [
     "acting_switch",
+    "audit_log",
+    "audit_log_verify",
     "claim",
     "companies",
     "company",
@@ -42,6 +51,9 @@ __all__ = [
     "profile",
     "proxies",
     "register",
+    "staff_account",
+    "staff_account_unlock",
+    "staff_accounts",
     "staff_home",
     "staff_login",
     "staff_person",

@@ -1,4 +1,5 @@
-"""Staff pages: login with TOTP, first enrolment, counter records, identity reads."""
+"""Staff pages: login with TOTP, first enrolment, home (what one may do), counter records,
+identity reads."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts import forms as f
 from tongban.accounts import selectors, services
+from tongban.accounts.constants import Permission
 from tongban.accounts.models import StaffProfile
+from tongban.accounts.permissions import permissions_of
 from tongban.accounts.views._common import (
     SESSION_STAFF_PENDING,
     _attempt,
@@ -18,6 +21,7 @@ from tongban.accounts.views._common import (
     _refusals_shown,
     _staff_required,
 )
+from tongban.catalog.constants import StaffRole
 from tongban.core.errors import DomainError
 from tongban.core.remote import client_address
 
@@ -77,15 +81,46 @@ def staff_totp(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Where each permission is exercised (those of the admin site share its index page).
+_PERMISSION_PAGES = {
+    Permission.CASES_HANDLE: "cases:workbench",
+    Permission.SUPERVISION_ALL: "cases:supervision",
+    Permission.SUPERVISION_DEPARTMENT: "cases:supervision",
+    Permission.CATALOG_VIEW: "admin:index",
+    Permission.CALENDAR_MANAGE: "admin:index",
+    Permission.OPERATIONS_VIEW: "admin:index",
+    Permission.STAFF_ROLES_MANAGE: "accounts:staff_accounts",
+    Permission.STAFF_UNLOCK: "accounts:staff_accounts",
+    Permission.AUDIT_READ: "accounts:staff_audit",
+}
+
+
 @login_required(login_url="accounts:staff_login")
 def staff_home(request: HttpRequest) -> HttpResponse:
+    """Who the staff member is, and what their roles let them do, each with its page."""
     staff = selectors.staff_of(request.user)
     if staff is None:
         return redirect("accounts:profile")
+    held = permissions_of(staff)
     return render(
         request,
         "accounts/staff_home.html",
-        {"staff": staff, "persons": selectors.persons_visible_to_staff(staff)[:50]},
+        {
+            "staff": staff,
+            "roles": [StaffRole(r).label for r in staff.roles if r in StaffRole.values],
+            "abilities": [
+                (
+                    permission.label,
+                    reverse(_PERMISSION_PAGES[permission])
+                    if permission in _PERMISSION_PAGES
+                    else None,
+                )
+                for permission in Permission
+                if permission in held
+            ],
+            "may_read_persons": Permission.PERSONS_READ in held,
+            "persons": selectors.persons_visible_to_staff(staff)[:50],
+        },
     )
 
 
