@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Permission
-from tongban.accounts.identifiers import document_index, phone_index
+from tongban.accounts.identifiers import document_indexes, phone_indexes
 from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.permissions import permission_require, staff_may
 from tongban.accounts.selectors import Scopes, acting_scopes
@@ -256,16 +256,16 @@ def case_by_number_and_identity(number: str, identity: str) -> Case:
     if case is not None:
         text = "".join(identity.split()).upper()
         try:
-            phone = phone_index(phone_normalise(identity))
+            phones = phone_indexes(phone_normalise(identity))
         except DomainError:
-            phone = None  # not a phone number: a document number then
+            phones = ()  # not a phone number: a document number then
         people = [
             p for p in (case.submitted_by, case.applicant_person) if p is not None
         ]
         for person in people:
-            if person.doc_index == document_index(person.doc_type, text):
+            if person.doc_index in document_indexes(person.doc_type, text):
                 return case
-            if phone is not None and person.phone_index == phone:
+            if person.phone_index and person.phone_index in phones:
                 return case
     raise NotFound("not_found", _("没有与该编号和证件号码（或手机号）一致的办件。"))
 

@@ -202,6 +202,9 @@ TONGBAN_CALENDAR_WARNING_MONTH = env_int("TONGBAN_CALENDAR_WARNING_MONTH", 10)
 # Personal data at rest (see tongban.core.protect): a 32-byte base64 key, and the suite —
 # "aes" (AES-256-GCM, HMAC-SHA256) or "sm" (SM4-GCM, HMAC-SM3, the national suite).
 DATA_KEY = env_str("TONGBAN_DATA_KEY", "")
+# Keys of the ring that are read, never written (comma-separated, the same form): the old
+# key during `tongban keys rotate`, until `tongban keys status` says nothing refers to it.
+DATA_KEY_PREVIOUS = env_list("TONGBAN_DATA_KEY_PREVIOUS", [])
 CRYPTO_SUITE = env_str("TONGBAN_CRYPTO_SUITE", "aes")
 # Outside systems (tongban.contrib; docs/decisions/0015-outside-system-backends.md).
 # Each at its configured URL, else at the local stand-ins' recorded port.

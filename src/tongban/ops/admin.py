@@ -1,9 +1,12 @@
-"""Admin pages for operators: heartbeats and periodic jobs, read-only."""
+"""Admin pages for operators: heartbeats, periodic jobs and key rotations, read-only."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tongban.core.admin import ReadOnlyAdmin
-from tongban.ops.models import Heartbeat, JobState
+from tongban.ops.models import Heartbeat, JobState, KeyRotation, KeyRotationTable
 
 
 @admin.register(Heartbeat)
@@ -21,3 +24,19 @@ class JobStateAdmin(ReadOnlyAdmin):
         "runs",
         "failures",
     ]
+
+
+class KeyRotationTableInline(admin.TabularInline[KeyRotationTable, KeyRotation]):
+    model = KeyRotationTable
+    fields = readonly_fields = ("table", "after_pk", "passes", "rekeyed", "finished_at")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(KeyRotation)
+class KeyRotationAdmin(ReadOnlyAdmin):
+    list_display = ["key_id", "suite", "started_at", "finished_at", "runs"]
+    inlines = [KeyRotationTableInline]

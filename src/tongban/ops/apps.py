@@ -11,5 +11,7 @@ class OpsConfig(AppConfig):
     verbose_name = _("运行")
 
     def ready(self) -> None:
-        # Periodic jobs are declared in each app's jobs.py; load them all once.
+        # Periodic jobs are declared in each app's jobs.py, data under the data key in its
+        # keyed.py (`tongban keys`); load them all once.
         autodiscover_modules("jobs")
+        autodiscover_modules("keyed")

@@ -87,3 +87,58 @@ class OutsideSystemState(models.Model):
 
     def __str__(self) -> str:
         return self.system
+
+
+class KeyRotation(models.Model):
+    """A run of `tongban keys rotate` towards one key and suite: its progress is kept, so
+    a run that was stopped (killed, interrupted, a failure) is resumed by running again."""
+
+    key_id = models.CharField(_("目标密钥"), max_length=8)
+    suite = models.CharField(_("密码套件"), max_length=3)
+    # Real time, as heartbeats: how long an operator's run took, whatever the clock says.
+    started_at = models.DateTimeField(_("开始"))
+    finished_at = models.DateTimeField(_("完成"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+
+    class Meta:
+        verbose_name = _("密钥轮换")
+        verbose_name_plural = _("密钥轮换")
+        constraints = [
+            # One unfinished rotation per key and suite: a second run resumes it.
+            models.UniqueConstraint(
+                fields=["key_id", "suite"],
+                condition=models.Q(finished_at=None),
+                name="key_rotation_one_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.suite})"
+
+
+class KeyRotationTable(models.Model):
+    """Where a rotation got to in one table. A pass walks the table by primary key from the
+    start, one batch per transaction, this row written in the same transaction; the table
+    is done when a pass finds nothing left under another key."""
+
+    rotation = models.ForeignKey(
+        KeyRotation, on_delete=models.CASCADE, related_name="tables"
+    )
+    table = models.CharField(_("数据表"), max_length=100)
+    after_pk = models.BigIntegerField(_("已处理至"), default=0)
+    passes = models.PositiveIntegerField(_("遍数"), default=1)
+    pass_rekeyed = models.PositiveBigIntegerField(_("本遍改写行数"), default=0)
+    rekeyed = models.PositiveBigIntegerField(_("改写行数"), default=0)
+    finished_at = models.DateTimeField(_("完成"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("密钥轮换进度")
+        verbose_name_plural = _("密钥轮换进度")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rotation", "table"], name="key_rotation_table_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} > {self.after_pk}"

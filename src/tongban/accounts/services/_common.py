@@ -9,7 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tongban.accounts import constants as c
-from tongban.accounts.identifiers import document_index, phone_index
+from tongban.accounts.identifiers import (
+    document_index,
+    document_indexes,
+    phone_index,
+)
 from tongban.accounts.models import Consent, Person
 from tongban.core import clock, protect
 from tongban.core.documents import DocumentFacts, document_validate
@@ -80,7 +84,9 @@ def _bad_credentials() -> NotAuthenticated:
 
 
 def _find_by_document(doc_type: str, number: str) -> Person | None:
-    return Person.objects.filter(doc_index=document_index(doc_type, number)).first()
+    return Person.objects.filter(
+        doc_index__in=document_indexes(doc_type, number)
+    ).first()
 
 
 def _new_user() -> User:

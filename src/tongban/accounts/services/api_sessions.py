@@ -47,8 +47,10 @@ def api_session_open(user: User) -> TokenPair:
 def api_session_refresh(refresh_token: str) -> TokenPair:
     """A new pair for a live refresh token; the old refresh token stops working."""
     now = clock.now()
+    # Under any key of the ring: a key rotation signs nobody out (the token is digested
+    # again under the current key just below).
     session = ApiSession.objects.filter(
-        refresh_digest=protect.secret_digest(refresh_token)
+        refresh_digest__in=protect.secret_digests(refresh_token)
     ).first()
     if session is None or session.revoked_at is not None or session.expires_at <= now:
         raise NotAuthenticated("invalid_token", _("登录已失效，请重新登录。"))

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Level
+from tongban.accounts.identifiers import document_indexes
 from tongban.accounts.models import Company, Person
 from tongban.accounts.services._common import document_index
 from tongban.accounts.services.levels import level_require
@@ -34,7 +35,10 @@ def company_register(*, person: Person, uscc: str) -> Company:
             "entity_not_found", _("法人库中没有该统一社会信用代码的登记。")
         )
     representatives = record.holders("legal_representative")
-    if not any(_holder_index(h) == person.doc_index for h in representatives):
+    if not any(
+        person.doc_index in document_indexes(h.doc_type, h.number.upper())
+        for h in representatives
+    ):
         raise Forbidden(
             "not_authorised",
             _("法人库登记的法定代表人不是您。请由法定代表人注册企业，再授权您办理。"),

@@ -9,15 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Level, LevelEvidence, SmsPurpose
+from tongban.accounts.identifiers import document_indexes, phone_indexes
 from tongban.accounts.models import ApiSession, Person
 from tongban.accounts.services._common import (
     _document_facts,
     _find_by_document,
     _name_clean,
     _password_check,
-    document_index,
     person_phone_set,
-    phone_index,
 )
 from tongban.accounts.services.levels import _registry_confirm
 from tongban.accounts.services.limits import (
@@ -38,12 +37,12 @@ def password_reset(
 ) -> Person:
     """A forgotten password: the phone's code plus the document number on the account."""
     e164 = phone_normalise(phone)
-    person = Person.objects.filter(phone_index=phone_index(e164)).first()
+    person = Person.objects.filter(phone_index__in=phone_indexes(e164)).first()
     number = "".join(doc_number.split()).upper()
     if (
         person is None
         or person.user is None
-        or person.doc_index != document_index(person.doc_type, number)
+        or person.doc_index not in document_indexes(person.doc_type, number)
     ):
         raise InvalidInput("identity_mismatch", _("手机号与证件号码不属于同一账户。"))
     _password_check(new_password, person.user)
@@ -103,7 +102,7 @@ def phone_change(
     if person.level >= Level.L2 and person.level_evidence != LevelEvidence.IN_PERSON:
         _registry_confirm(person)
     if (
-        Person.objects.filter(phone_index=phone_index(e164))
+        Person.objects.filter(phone_index__in=phone_indexes(e164))
         .exclude(pk=person.pk)
         .exists()
     ):

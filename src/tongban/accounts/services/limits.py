@@ -53,6 +53,7 @@ anyway. Expressing all that meant as much custom code around axes as this module
 import datetime as dt
 import logging
 import math
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -94,12 +95,14 @@ def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
 # --- SMS codes ---------------------------------------------------------------------------
 
 
-def _sms_code_allow(*, phone_index: str, client_address: str) -> None:
+def _sms_code_allow(*, phone_indexes: Sequence[str], client_address: str) -> None:
     """Refuse (429) a code send over any limit; counts this send against address and
-    platform. Called outside any transaction (`rate_hit` commits on its own)."""
+    platform. Called outside any transaction (`rate_hit` commits on its own). The phone's
+    codes are found under every index it may have (`phone_indexes`: each key of the ring),
+    so its limits hold through a key rotation."""
     now = clock.now()
     recent = SmsChallenge.objects.filter(
-        phone_index=phone_index, created_at__gt=now - dt.timedelta(days=1)
+        phone_index__in=phone_indexes, created_at__gt=now - dt.timedelta(days=1)
     )
     sent = list(recent.order_by("created_at").values_list("created_at", flat=True))
     resend = dt.timedelta(seconds=settings.SMS_CODE_RESEND_SECONDS)

@@ -4,12 +4,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from tongban.accounts.constants import SmsPurpose
+from tongban.accounts.identifiers import document_indexes, phone_indexes
 from tongban.accounts.models import Person
 from tongban.accounts.services._common import (
     _bad_credentials,
     _login_name,
-    document_index,
-    phone_index,
 )
 from tongban.accounts.services.limits import (
     _attempt_allow,
@@ -27,11 +26,11 @@ from tongban.core.phones import phone_normalise
 def _person_by_login(login: str) -> Person | None:
     kind, name = _login_name(login)
     if kind == "phone":
-        found = Person.objects.filter(phone_index=phone_index(name)).first()
+        found = Person.objects.filter(phone_index__in=phone_indexes(name)).first()
         if found:
             return found
     number = "".join(login.split()).upper()  # an all-digit ID can also parse as a phone
-    indexes = [document_index(t, number) for t in DocumentType.values]
+    indexes = [i for t in DocumentType.values for i in document_indexes(t, number)]
     return Person.objects.filter(doc_index__in=indexes).first()
 
 
@@ -64,7 +63,7 @@ def login_sms(*, phone: str, sms_code: str, client_address: str) -> User:
     keeps out the person who holds the phone. A login by code also ends that delay.
     """
     e164 = phone_normalise(phone)
-    person = Person.objects.filter(phone_index=phone_index(e164)).first()
+    person = Person.objects.filter(phone_index__in=phone_indexes(e164)).first()
     user = person.user if person else None
     password_key = _guard_key(user=user, spelling=e164)
     key = f"sms:{password_key}"[:64]  # the guard's key is at most 64 characters

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import ConsentKind, Level, LevelEvidence, SmsPurpose
+from tongban.accounts.identifiers import phone_indexes
 from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.services._common import (
     _consent,
@@ -14,7 +15,6 @@ from tongban.accounts.services._common import (
     _password_check,
     person_document_set,
     person_phone_set,
-    phone_index,
 )
 from tongban.accounts.services.sms_codes import _sms_code_verify, _sms_consume
 from tongban.audit.services import audit_record
@@ -47,7 +47,7 @@ def person_register(
                 _("窗口已为您建立档案，请用登记的手机号认领账户。"),
             )
         raise Conflict("already_registered", _("该证件已注册，请直接登录或找回密码。"))
-    if Person.objects.filter(phone_index=phone_index(e164)).exists():
+    if Person.objects.filter(phone_index__in=phone_indexes(e164)).exists():
         raise Conflict("phone_taken", _("该手机号已被其他账户使用。"))
     challenge = _sms_code_verify(e164=e164, purpose=SmsPurpose.REGISTER, code=sms_code)
     now = clock.now()
@@ -81,7 +81,7 @@ def person_register(
     except (
         IntegrityError
     ) as error:  # a simultaneous registration of the same document or phone
-        if Person.objects.filter(phone_index=phone_index(e164)).exists():
+        if Person.objects.filter(phone_index__in=phone_indexes(e164)).exists():
             raise Conflict("phone_taken", _("该手机号已被其他账户使用。")) from error
         raise Conflict(
             "already_registered", _("该证件已注册，请直接登录或找回密码。")
@@ -154,7 +154,7 @@ def person_claim(
         person is None
         or person.user_id is not None
         or person.name != _name_clean(name)
-        or person.phone_index != phone_index(e164)
+        or person.phone_index not in phone_indexes(e164)
     ):
         raise NotFound("not_found", mismatch)
     challenge = _sms_code_verify(e164=e164, purpose=SmsPurpose.CLAIM, code=sms_code)

@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts import constants as c
 from tongban.accounts.constants import SmsPurpose
+from tongban.accounts.identifiers import phone_indexes
 from tongban.accounts.models import SmsChallenge
-from tongban.accounts.services._common import _document_facts, phone_index
+from tongban.accounts.services._common import (
+    _document_facts,
+    phone_index,
+)
 from tongban.accounts.services.limits import _sms_code_allow
 from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
 from tongban.core import clock, protect
@@ -40,7 +44,7 @@ def sms_code_send(
     if purpose not in SmsPurpose.values:
         raise InvalidInput("invalid_purpose", _("不支持的验证码用途。"))
     index = phone_index(e164)
-    _sms_code_allow(phone_index=index, client_address=client_address)
+    _sms_code_allow(phone_indexes=phone_indexes(e164), client_address=client_address)
     now = clock.now()
     code = f"{secrets.randbelow(10**c.SMS_CODE_LENGTH):0{c.SMS_CODE_LENGTH}d}"
     text = _(
@@ -70,10 +74,9 @@ def sms_code_send(
 def _sms_code_verify(*, e164: str, purpose: str, code: str) -> SmsChallenge:
     """The live challenge the code answers; a wrong code is counted (outside any atomic)."""
     now = clock.now()
-    index = phone_index(e164)
     challenge = (
         SmsChallenge.objects.filter(
-            phone_index=index,
+            phone_index__in=phone_indexes(e164),
             purpose=purpose,
             consumed_at__isnull=True,
             expires_at__gt=now,
@@ -88,8 +91,9 @@ def _sms_code_verify(*, e164: str, purpose: str, code: str) -> SmsChallenge:
         raise TooManyAttempts(
             "too_many_attempts", _("验证码错误次数过多，请重新获取。")
         )
-    expected = protect.secret_digest(f"{index}:{code.strip()}")
-    if not secrets.compare_digest(expected, challenge.code_digest):
+    # The digest was made of the index the code was sent under, with the key then current.
+    given = f"{challenge.phone_index}:{code.strip()}"
+    if not protect.secret_digest_matches(given, challenge.code_digest):
         SmsChallenge.objects.filter(pk=challenge.pk).update(
             attempts=challenge.attempts + 1
         )

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tongban.accounts.identifiers import document_index
+from tongban.accounts.identifiers import document_indexes
 from tongban.accounts.models import Person, StaffProfile
 from tongban.cases.materials import materials_fetched
 from tongban.cases.models import Case
@@ -32,7 +32,7 @@ def case_create_at_counter(
         raise Forbidden("not_authorised", _("只有受理人员可以在窗口录入申请。"))
     facts = document_validate(applicant_doc_type, applicant_doc_number)
     person = Person.objects.filter(
-        doc_index=document_index(facts.doc_type, facts.number)
+        doc_index__in=document_indexes(facts.doc_type, facts.number)
     ).first()
     if person is None:
         raise InvalidInput(
