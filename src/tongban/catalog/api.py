@@ -43,9 +43,22 @@ class ServiceOut(Schema):
     is_retired: bool
 
 
+class DistrictOut(Schema):
+    code: str = Field(description="the implementation's code, to open its guide")
+    region: str
+    department: DepartmentRef
+
+
+class ServiceFoundOut(ServiceOut):
+    districts: list[DistrictOut] = Field(
+        description="every district's implementation of this basic item, the city's "
+        "first; the item itself is the filtered district's, else the city's"
+    )
+
+
 class ServiceListOut(Schema):
-    count: int
-    items: list[ServiceOut]
+    count: int = Field(description="basic items found, one per item, not per district")
+    items: list[ServiceFoundOut]
     suggestions: list[ServiceOut] = Field(
         description="near matches, when nothing matched"
     )
@@ -160,9 +173,25 @@ def services_search(
     result = selectors.service_search(
         text=q, filters=filters, limit=limit, offset=offset
     )
+    _with_current(result.items)
     return ServiceListOut(
         count=result.count,
-        items=[service_out(item) for item in _with_current(result.items)],
+        items=[
+            ServiceFoundOut(
+                **service_out(group.item).model_dump(),
+                districts=[
+                    DistrictOut(
+                        code=other.code,
+                        region=other.region,
+                        department=DepartmentRef(
+                            code=other.department.code, name=other.department.name
+                        ),
+                    )
+                    for other in group.implementations
+                ],
+            )
+            for group in result.groups
+        ],
         suggestions=[service_out(item) for item in _with_current(result.suggestions)],
         popular=[service_out(item) for item in _with_current(result.popular)],
     )

@@ -1,7 +1,7 @@
 """Reads of the catalogue: search with filters, guides, departments, windows and bundles."""
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -36,11 +36,20 @@ class ServiceFilters:
 
 
 @dataclass
+class ServiceGroup:
+    """One basic item found: the implementation shown first and every district's."""
+
+    item: ServiceItem  # the person's district's when known, else the city's
+    implementations: list[ServiceItem]  # every current one, city first, then by region
+
+
+@dataclass
 class SearchResult:
-    count: int
-    items: list[ServiceItem]
+    count: int  # basic items found (one per group, not per district)
+    items: list[ServiceItem]  # the shown implementation of each group, in rank order
     suggestions: list[ServiceItem]  # near matches when nothing matched
     popular: list[ServiceItem]  # offered when nothing matched
+    groups: list[ServiceGroup] = field(default_factory=list)  # beside `items`
 
 
 def _no_visit() -> Q:
@@ -124,16 +133,80 @@ def _rank(item: ServiceItem, text: str, score: float) -> tuple[int, int, float]:
     return (tier, -item.popularity, -score)
 
 
+def _region_depth(code: str) -> int:
+    """1 for a province, 2 for a city, 3 for a district: the city's comes first."""
+    return len(regions.ancestors(code)) or 9
+
+
+def _preferred(
+    implementations: list[ServiceItem], district: str, found: set[int]
+) -> ServiceItem:
+    """The district's own, else the highest (the city's) among those the filters kept."""
+    for item in implementations:
+        if district and item.region == district:
+            return item
+    return next(
+        (item for item in implementations if item.pk in found), implementations[0]
+    )
+
+
+def _groups(
+    ranked: list[tuple[int, str]], *, district: str, limit: int, offset: int
+) -> tuple[int, list[ServiceGroup]]:
+    """Ranked (id, basic code) pairs → the page of groups, one per basic item.
+
+    A group stands where its best-ranked implementation stood; its choice of districts
+    lists every current implementation of the basic item, filtered or not, so a person
+    can always pick theirs.
+    """
+    order: list[str] = []
+    for _pk, basic_code in ranked:
+        if basic_code not in order:
+            order.append(basic_code)
+    page = order[offset : offset + limit]
+    by_basic: dict[str, list[ServiceItem]] = {code: [] for code in page}
+    rows = ServiceItem.objects.filter(basic_code__in=page, is_retired=False)
+    for item in rows.select_related("department"):
+        by_basic[item.basic_code].append(item)
+    found = {pk for pk, _basic_code in ranked}
+    groups = []
+    for code in page:
+        implementations = sorted(
+            by_basic[code], key=lambda item: (_region_depth(item.region), item.region)
+        )
+        if implementations:
+            groups.append(
+                ServiceGroup(
+                    _preferred(implementations, district, found), implementations
+                )
+            )
+    return len(order), groups
+
+
+def _grouped_result(
+    ranked: list[tuple[int, str]], *, district: str, limit: int, offset: int
+) -> SearchResult:
+    count, groups = _groups(ranked, district=district, limit=limit, offset=offset)
+    return SearchResult(count, [group.item for group in groups], [], [], groups)
+
+
 def service_search(
     *, text: str, filters: ServiceFilters, limit: int = 20, offset: int = 0
 ) -> SearchResult:
-    """Search by any name people type; filters narrow; nothing found offers suggestions."""
+    """Search by any name people type; filters narrow; nothing found offers suggestions.
+
+    Results are basic items: the implementations of one item in several districts are
+    one group, shown by the filtered district's implementation or else the city's.
+    """
     queryset = services_filtered(filters)
     text = search.normalise(text)
     if not text:
-        total = queryset.count()
-        items = list(queryset.order_by("-popularity", "code")[offset : offset + limit])
-        return SearchResult(total, items, [], [])
+        ranked = list(
+            queryset.order_by("-popularity", "code").values_list("pk", "basic_code")
+        )
+        return _grouped_result(
+            ranked, district=filters.district, limit=limit, offset=offset
+        )
     query = search.parse_query(text, _synonyms())
     scores = dict(search.index_match(query.groups, every=True))
     if not scores and len(query.groups) > 1:
@@ -141,8 +214,11 @@ def service_search(
     candidates = list(queryset.filter(pk__in=list(scores)))
     candidates.sort(key=lambda item: _rank(item, text, scores[item.pk]))
     if candidates:
-        return SearchResult(
-            len(candidates), candidates[offset : offset + limit], [], []
+        return _grouped_result(
+            [(item.pk, item.basic_code) for item in candidates],
+            district=filters.district,
+            limit=limit,
+            offset=offset,
         )
     return SearchResult(0, [], _near_matches(text, queryset), popular_services(limit=6))
 

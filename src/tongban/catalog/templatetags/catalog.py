@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils import translation
 
+from tongban import regions
 from tongban.catalog import constants
 from tongban.workdays.constants import limit_phrase
 
@@ -65,3 +66,16 @@ def limit(value: dict[str, Any] | None) -> str:
     if not value:
         return ""
     return limit_phrase(int(value["value"]), value["unit"])
+
+
+@register.filter
+def district_name(item: Any) -> str:
+    """Where an implementation is handled: the district's name, or its office in English.
+
+    The GB/T 2260 table has Chinese names only; the department's English name says the
+    place on English pages.
+    """
+    region = regions.get(item.region)
+    if translation.get_language() == "en" and item.department.name_en:
+        return str(item.department.name_en)
+    return region.name if region else str(item.region)

@@ -15,8 +15,21 @@ def small_catalog(tmp_path):
 
 def test_search_lists_with_count_and_items(client, small_catalog):
     body = client.get("/api/v1/services", {"q": "居住证"}).json()
-    assert body["count"] == 3
+    assert body["count"] == 2  # 居住证新办 once, with its districts; 居住证签注
+    assert [item["name"] for item in body["items"]] == ["居住证新办", "居住证签注"]
     first = body["items"][0]
+    assert first["code"] == SERVICES[0]["code"]  # the city's when no district is known
+    assert [(d["code"], d["region"]) for d in first["districts"]] == [
+        (SERVICES[0]["code"], "310000"),
+        (SERVICES[1]["code"], "310115"),
+    ]
+    assert body["items"][1]["districts"] == [
+        {
+            "code": SERVICES[2]["code"],
+            "region": "310000",
+            "department": {"code": CITY, "name": "上海市公安局"},
+        }
+    ]
     assert first["name"] == "居住证新办"
     assert first["department"] == {"code": CITY, "name": "上海市公安局"}
     assert first["modes"] == ["standard"]
@@ -27,7 +40,11 @@ def test_search_lists_with_count_and_items(client, small_catalog):
 
 def test_filters_narrow_the_list(client, small_catalog):
     pudong = client.get("/api/v1/services", {"district": "310115"}).json()
-    assert pudong["count"] == 3  # Pudong's own and the city's
+    assert pudong["count"] == 2  # Pudong's own and the city's, one per item
+    assert [item["code"] for item in pudong["items"]] == [
+        SERVICES[1]["code"],  # the district's own implementation stands for the item
+        SERVICES[2]["code"],
+    ]
     department = client.get("/api/v1/services", {"department": PUDONG}).json()
     assert [item["code"] for item in department["items"]] == [SERVICES[1]["code"]]
     assert (
@@ -37,7 +54,7 @@ def test_filters_narrow_the_list(client, small_catalog):
     assert client.get("/api/v1/services", {"no_visit": "false"}).json()["count"] == 0
     assert (
         client.get("/api/v1/services", {"channel": "web", "limit": 1}).json()["count"]
-        == 3
+        == 2
     )
 
 

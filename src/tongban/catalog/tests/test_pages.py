@@ -31,9 +31,34 @@ def test_results_page_lists_matches_and_filters_by_district(client, small_catalo
     html = client.get(
         "/services/", {"q": "居住证", "district": "310115"}
     ).content.decode()
-    assert "找到 3 项服务" in html
+    assert "找到 2 项服务" in html
     assert f'href="/services/{SERVICES[1]["code"]}/"' in html
     assert 'value="310115" selected' in html
+
+
+def test_one_item_in_several_districts_is_one_result_with_a_district_choice(
+    client, small_catalog
+):
+    html = client.get("/services/", {"q": "居住证"}).content.decode()
+    assert "找到 2 项服务" in html
+    assert html.count(">居住证新办</a>") == 1
+    assert html.count('data-testid="districts"') == 1  # 签注 is the city's alone
+    choice = html[html.index('data-testid="districts"') :]
+    # The city's first and shown (no district known); then Pudong's.
+    assert choice.index(f'/services/{SERVICES[0]["code"]}/" aria-current="true"') < (
+        choice.index(f'/services/{SERVICES[1]["code"]}/"')
+    )
+    assert ">上海市</a>" in choice and ">浦东新区</a>" in choice
+
+
+def test_filters_live_in_the_url_so_a_result_page_can_be_shared(client, small_catalog):
+    html = client.get(
+        "/services/", {"q": "居住证", "district": "310115", "page": "1"}
+    ).content.decode()
+    assert 'method="get"' in html and 'hx-push-url="true"' in html
+    assert 'value="310115" selected' in html  # the filter read back from the URL
+    # Pudong's own implementation stands for the item when Pudong is chosen.
+    assert f'href="/services/{SERVICES[1]["code"]}/" aria-current="true"' in html
 
 
 def test_no_match_offers_suggestions_and_popular_services_never_an_empty_page(
@@ -65,6 +90,7 @@ def test_guide_reads_top_to_bottom_and_switches_district(client, small_catalog):
         f'href="/services/{SERVICES[0]["code"]}/"' in html
     )  # the city's implementation
     assert 'aria-current="page"' in html
+    assert html.index("选择办理地区") < html.index('data-testid="apply"')
 
 
 def test_an_old_version_stays_readable(client, tmp_path):
