@@ -56,6 +56,25 @@ class ServiceFoundOut(ServiceOut):
     )
 
 
+class OfficeOut(Schema):
+    name: str
+    name_en: str
+    address: str = ""
+    address_en: str = ""
+    phone: str = ""
+    url: str | None = None
+    is_demo: bool = Field(False, description="a stand-in value, not yet checked")
+    source: str = ""
+
+
+class ReferralOut(Schema):
+    key: str = Field(description="visa, passport, residence_permit, driving_licence …")
+    search: str = Field(description="the words searched instead, if any")
+    notice: str = Field(description="said when it is handled elsewhere, or partly")
+    notice_en: str
+    office: OfficeOut | None = Field(description="who handles it, when not here")
+
+
 class ServiceListOut(Schema):
     count: int = Field(description="basic items found, one per item, not per district")
     items: list[ServiceFoundOut]
@@ -64,6 +83,11 @@ class ServiceListOut(Schema):
     )
     popular: list[ServiceOut] = Field(
         description="popular services, when nothing matched"
+    )
+    referrals: list[ReferralOut] = Field(
+        default_factory=list,
+        description="what an English phrase typed means: searched as (驾驶证), or "
+        "handled elsewhere and by whom (visa)",
     )
 
 
@@ -194,6 +218,16 @@ def services_search(
         ],
         suggestions=[service_out(item) for item in _with_current(result.suggestions)],
         popular=[service_out(item) for item in _with_current(result.popular)],
+        referrals=[
+            ReferralOut(
+                key=referral.key,
+                search=referral.search,
+                notice=referral.notice,
+                notice_en=referral.notice_en,
+                office=OfficeOut(**referral.office) if referral.office else None,
+            )
+            for referral in result.referrals
+        ],
     )
 
 

@@ -175,3 +175,21 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Referral(models.Model):
+    """An English phrase's meaning (`catalog/referrals.yaml`): search words, an office."""
+
+    key = models.CharField(max_length=63, unique=True)
+    phrases = models.JSONField(default=list)  # as written in the file
+    search = models.CharField(max_length=100, blank=True)
+    notice = models.TextField(blank=True)
+    notice_en = models.TextField(blank=True)
+    office = models.JSONField(null=True, blank=True)  # referrals.Office as a dict
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.key

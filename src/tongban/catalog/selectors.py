@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tongban import regions
-from tongban.catalog import search
+from tongban.catalog import referrals, search
 from tongban.catalog.constants import (
     ApprovalMode,
     Channel,
@@ -18,6 +18,7 @@ from tongban.catalog.constants import (
 from tongban.catalog.models import (
     Collection,
     Department,
+    Referral,
     ServiceItem,
     ServiceVersion,
     Synonym,
@@ -50,6 +51,9 @@ class SearchResult:
     suggestions: list[ServiceItem]  # near matches when nothing matched
     popular: list[ServiceItem]  # offered when nothing matched
     groups: list[ServiceGroup] = field(default_factory=list)  # beside `items`
+    # What the English phrase typed means: handled elsewhere (visa), or searched as
+    # the Chinese word (driving licence → 驾驶证).
+    referrals: list[Referral] = field(default_factory=list)
 
 
 def _no_visit() -> Q:
@@ -116,6 +120,28 @@ def services_filtered(filters: ServiceFilters) -> QuerySet[ServiceItem]:
 
 def _synonyms() -> dict[str, list[str]]:
     return dict(Synonym.objects.values_list("word", "targets"))
+
+
+def _referrals_for(text: str) -> tuple[str, list[Referral]]:
+    """The terms an English phrase in `text` names, and the text to search instead."""
+    terms = list(Referral.objects.all())
+    phrases = {
+        referrals.phrase_key(phrase): term.key
+        for term in terms
+        for phrase in term.phrases
+    }
+    keys = referrals.terms_matching(text, phrases)
+    if not keys:
+        return text, []
+    by_key = {term.key: term for term in terms}
+    typed = f" {referrals.phrase_key(text)} "
+    for phrase in sorted(phrases, key=len, reverse=True):
+        replacement = by_key[phrases[phrase]].search
+        if replacement and phrases[phrase] in keys:
+            typed = typed.replace(f" {phrase} ", f" {replacement} ")
+    searched = " ".join(typed.split())
+    # A Chinese text is searched as typed; an English phrase as its Chinese words.
+    return (searched if text.isascii() else text), [by_key[key] for key in keys]
 
 
 def _rank(item: ServiceItem, text: str, score: float) -> tuple[int, int, float]:
@@ -207,6 +233,7 @@ def service_search(
         return _grouped_result(
             ranked, district=filters.district, limit=limit, offset=offset
         )
+    text, found_referrals = _referrals_for(text)
     query = search.parse_query(text, _synonyms())
     scores = dict(search.index_match(query.groups, every=True))
     if not scores and len(query.groups) > 1:
@@ -214,13 +241,18 @@ def service_search(
     candidates = list(queryset.filter(pk__in=list(scores)))
     candidates.sort(key=lambda item: _rank(item, text, scores[item.pk]))
     if candidates:
-        return _grouped_result(
+        result = _grouped_result(
             [(item.pk, item.basic_code) for item in candidates],
             district=filters.district,
             limit=limit,
             offset=offset,
         )
-    return SearchResult(0, [], _near_matches(text, queryset), popular_services(limit=6))
+    else:
+        result = SearchResult(
+            0, [], _near_matches(text, queryset), popular_services(limit=6)
+        )
+    result.referrals = found_referrals
+    return result
 
 
 def _similarity(text: str, name: str) -> float:

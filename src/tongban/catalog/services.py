@@ -17,10 +17,12 @@ from tongban.catalog.models import (
     Collection,
     CollectionService,
     Department,
+    Referral,
     ServiceItem,
     ServiceVersion,
     Synonym,
 )
+from tongban.catalog.referrals import ReferralsFile
 from tongban.catalog.schema import (
     BundlesFile,
     DepartmentsFile,
@@ -56,6 +58,7 @@ class CatalogFiles:
     bundles: BundlesFile
     synonyms: SynonymsFile
     problems: list[str] = field(default_factory=list)
+    referrals: ReferralsFile = field(default_factory=ReferralsFile)
 
 
 def _read(path: Path, model: type[BaseModel], problems: list[str], root: Path) -> Any:
@@ -108,6 +111,11 @@ def catalog_read(root: Path) -> CatalogFiles:
             relative = path.relative_to(root).as_posix()
             services += [(relative, item) for item in parsed.services]
     files = CatalogFiles(departments, services, windows, bundles, synonyms, problems)
+    # Optional: a catalogue without English phrases has none.
+    if (root / "referrals.yaml").is_file():
+        referrals = _read(root / "referrals.yaml", ReferralsFile, problems, root)
+        if referrals is not None:
+            files.referrals = referrals
     # Cross-file references are only worth checking once every file read cleanly.
     if not problems:
         _cross_check(files)
@@ -258,6 +266,7 @@ def catalog_load(*, root: Path, actor: str) -> LoadOutcome:
     _collections_save(Collection.Kind.WINDOW, files.windows.windows)
     _collections_save(Collection.Kind.BUNDLE, files.bundles.bundles)
     _synonyms_save(files.synonyms)
+    _referrals_save(files.referrals)
 
     load.created, load.changed, load.retired, load.unchanged = (
         created,
@@ -341,6 +350,25 @@ def _collections_save(kind: str, entries: list[Any]) -> None:
                 collection=collection, item_id=items[code], position=index
             )
             for index, code in enumerate(entry.services)
+        )
+
+
+def _referrals_save(referrals_file: ReferralsFile) -> None:
+    keys = [term.key for term in referrals_file.terms]
+    Referral.objects.exclude(key__in=keys).delete()
+    for position, term in enumerate(referrals_file.terms):
+        Referral.objects.update_or_create(
+            key=term.key,
+            defaults={
+                "phrases": term.phrases,
+                "search": term.search,
+                "notice": term.notice,
+                "notice_en": term.notice_en,
+                "office": term.office.model_dump(exclude_defaults=True)
+                if term.office
+                else None,
+                "position": position,
+            },
         )
 
 
@@ -448,4 +476,25 @@ def catalog_dump(*, root: Path) -> int:
         "Synonyms (written by tongban catalog dump)",
         {"synonyms": synonyms},
     )
+    terms = [
+        {
+            key: value
+            for key, value in {
+                "key": referral.key,
+                "phrases": referral.phrases,
+                "search": referral.search,
+                "notice": referral.notice,
+                "notice_en": referral.notice_en,
+                "office": referral.office,
+            }.items()
+            if value
+        }
+        for referral in Referral.objects.order_by("position")
+    ]
+    if terms:
+        _write(
+            root / "referrals.yaml",
+            "English phrases (written by tongban catalog dump)",
+            {"terms": terms},
+        )
     return sum(len(services) for services in by_file.values())

@@ -110,3 +110,23 @@ def test_departments_windows_and_bundles(client, small_catalog):
     window = client.get("/api/v1/windows/residents").json()
     assert [s["code"] for s in window["services"]] == [SERVICES[0]["code"]]
     assert client.get("/api/v1/bundles/arrival").json()["name"] == "来沪一件事"
+
+
+def test_visa_answers_with_the_office_that_handles_it(client, db):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    body = client.get("/api/v1/services", {"q": "visa"}).json()
+    (referral,) = body["referrals"]
+    assert referral["key"] == "visa"
+    assert referral["office"]["name_en"] == (
+        "Exit-Entry Administration Bureau, Shanghai Municipal Public Security Bureau"
+    )
+    assert referral["office"]["phone"] == "12367"
+    assert referral["office"]["is_demo"] is True
+    residence = client.get("/api/v1/services", {"q": "居住证"}).json()
+    names = [item["name"] for item in residence["items"]]
+    assert names.count("居住证新办") == 1
+    assert len(residence["items"][names.index("居住证新办")]["districts"]) == 3

@@ -1,8 +1,10 @@
 """Catalogue pages: home, results, guide, department, window and bundle; both languages."""
 
 import copy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tongban.catalog.models import CatalogLoad, ServiceItem
 from tongban.catalog.services import catalog_load
@@ -168,3 +170,15 @@ def test_administrators_read_items_versions_and_publications_but_cannot_edit(
         == 403
     )
     assert CatalogLoad.objects.count() == 1
+
+
+def test_visa_says_on_the_page_that_it_is_handled_by_exit_entry(client):
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    html = client.get("/en/services/", {"q": "visa"}).content.decode()
+    assert 'data-testid="referral"' in html
+    assert "not on this platform" in html
+    assert "Exit-Entry Administration Bureau" in html
+    assert "12367" in html
+    chinese = client.get("/services/", {"q": "签证"}).content.decode()
+    assert "外国人签证的签发、延期和换发由公安机关出入境管理部门办理" in chinese
+    assert "示例数据" in chinese  # the office's address is marked as not yet checked

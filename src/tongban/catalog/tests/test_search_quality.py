@@ -86,3 +86,54 @@ def test_filters_over_the_seed(seed):
     no_visit = service_search(text="", filters=ServiceFilters(no_visit=True), limit=100)
     assert no_visit.count > 0
     assert all(item.visits == 0 for item in no_visit.items)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["driving licence", "Driver's License", "drivers license", "driving license"],
+)
+def test_english_driving_licence_finds_the_driving_licence_services(seed, query):
+    result = service_search(text=query, filters=ServiceFilters(), limit=3)
+    assert result.items and all("驾驶证" in item.name for item in result.items), names(
+        query
+    )
+    assert [referral.key for referral in result.referrals] == ["driving_licence"]
+
+
+@pytest.mark.parametrize("query", ["visa", "Visa extension", "passport"])
+def test_visa_and_passport_say_plainly_who_handles_them(seed, query):
+    result = service_search(text=query, filters=ServiceFilters())
+    (referral,) = result.referrals
+    assert referral.key in {"visa", "passport"}
+    assert "不在本平台办理" in referral.notice
+    assert referral.office is not None
+    assert referral.office["name"] == "上海市公安局出入境管理局"
+    assert referral.office["is_demo"] is True  # the address is not checked yet
+
+
+def test_residence_permit_finds_the_residence_card_and_names_exit_entry(seed):
+    result = service_search(text="residence permit", filters=ServiceFilters())
+    assert result.items[0].name == "居住证新办"
+    assert [referral.key for referral in result.referrals] == ["residence_permit"]
+    assert "出入境" in result.referrals[0].notice
+
+
+def test_work_permit_in_english_still_finds_the_work_permit(seed):
+    assert any("工作许可" in name for name in names("work permit")), names(
+        "work permit"
+    )
+
+
+def test_residence_card_is_one_result_with_its_districts(seed):
+    result = service_search(text="居住证", filters=ServiceFilters())
+    found = [group.item.name for group in result.groups]
+    assert found.count("居住证新办") == 1
+    group = result.groups[found.index("居住证新办")]
+    assert group.item.region == "310000"  # the city's when no district is known
+    assert [item.region for item in group.implementations] == [
+        "310000",
+        "310101",
+        "310115",
+    ]
+    pudong = service_search(text="居住证", filters=ServiceFilters(district="310115"))
+    assert pudong.groups[0].item.region == "310115"
