@@ -17,6 +17,7 @@ from tongban.cases import selectors, services
 from tongban.cases.constants import Status as CaseStatus
 from tongban.cases.documents import document_response
 from tongban.cases.materials import material_upload as upload_material
+from tongban.cases.materials import materials_status
 from tongban.cases.models import Case, CaseDocument, CaseEvent, CaseMaterial
 from tongban.cases.schemas import (
     CaseIn,
@@ -83,6 +84,7 @@ def _out(
     case's rows passes them, so they are not read back."""
     if materials is None:
         materials = case.materials.filter(replaced_at__isnull=True).order_by("position")
+    materials = list(materials)
     if documents is None:
         documents = case.documents.order_by("issued_at", "pk")
     return {
@@ -107,6 +109,9 @@ def _out(
         "delivered": case.delivered_at is not None,
         "form": case.form_data,
         "materials": [_material(m) for m in materials],
+        "material_status": materials_status(
+            case, {m.position: m for m in materials if m.replaced_at is None}
+        ),
         "documents": [
             {
                 "kind": d.kind,

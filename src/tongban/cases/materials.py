@@ -178,7 +178,12 @@ def materials_written(
     return [_material_written(case, person, one, written) for one in checked]
 
 
-def _holder(case: Case, registry: str) -> str:
+def _holder(case: Case, material: dict[str, Any], registry: str) -> str:
+    """The number the registry is asked about: the one the form gives for the person the
+    material is about (`holder_field`), else the company's code or the applicant's own."""
+    field = str(material.get("holder_field") or "")
+    if field:
+        return str(case.form_data.get(field) or "").strip()
     if case.applicant_company_id and registry == "legal_entity":
         return case.applicant_company.uscc  # type: ignore[union-attr]
     person = case.applicant_person or case.submitted_by
@@ -201,33 +206,43 @@ def materials_fetch(case: Case) -> int:
 
 def materials_fetched(case: Case, *, have: set[int]) -> list[CaseMaterial]:
     """What the government already holds, as rows built but not saved (so the registries
-    can be asked before a transaction begins); positions in `have` are not asked for. An
-    unreachable registry is not an error — the material stays open for the applicant to
-    upload. Each registry is asked once."""
-    answers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    can be asked before a transaction begins); positions in `have` are not asked for.
+
+    Only the document the material names is attached, for the holder it is about; when
+    the registry holds none (or cannot be reached, or the form gives no number) nothing
+    is, and the material stays open for the applicant to upload — `materials_missing`
+    then names it. Each registry is asked once per holder and dataset."""
+    answers: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     rows = []
     for position, material in enumerate(_catalogue_materials(case)):
         source = str(material.get("source"))
         registry = REGISTRY_OF.get(source)
         if registry is None or position in have:
             continue
-        if (registry, source) not in answers:
+        holder = _holder(case, material, registry)
+        if not holder:
+            continue  # the form names no one to ask about
+        if (registry, holder, source) not in answers:
             try:
-                answers[registry, source] = registries.held_documents(
-                    registry, holder=_holder(case, registry), dataset=source
+                answers[registry, holder, source] = registries.held_documents(
+                    registry, holder=holder, dataset=source
                 )
             except OutsideSystemUnavailable:
                 logger.warning(
                     "registry %s unavailable while fetching a material", registry
                 )
-                answers[registry, source] = []
-        documents = answers[registry, source]
-        if not documents:
-            continue
+                answers[registry, holder, source] = []
         wanted = str(material.get("source_document", ""))
         document = next(
-            (d for d in documents if d.get("document") == wanted), documents[0]
+            (
+                d
+                for d in answers[registry, holder, source]
+                if d.get("document") == wanted
+            ),
+            None,
         )
+        if document is None:
+            continue  # never another document in its place
         rows.append(
             CaseMaterial(
                 case=case,
@@ -245,6 +260,46 @@ def materials_fetched(case: Case, *, have: set[int]) -> list[CaseMaterial]:
             )
         )
     return rows
+
+
+def materials_status(
+    case: Case, current: dict[int, CaseMaterial]
+) -> list[dict[str, Any]]:
+    """Each material of the guide with what the case has for it (`current`: the rows in
+    force by position): `uploaded`, `fetched`, `not_fetched` (the government holds it,
+    but nothing could be fetched: the applicant uploads it) or `to_upload`."""
+    out = []
+    for position, material in enumerate(_catalogue_materials(case)):
+        source = str(material.get("source") or MaterialSource.APPLICANT)
+        row = current.get(position)
+        message = ""
+        if row is not None:
+            status = "uploaded" if row.file else "fetched"
+        elif source == MaterialSource.APPLICANT:
+            status = "to_upload"
+        else:
+            status = "not_fetched"
+            registry = (
+                MaterialSource(source).label
+                if source in MaterialSource.values
+                else source
+            )
+            if material.get("holder_field"):
+                message = _("未能按申请表填写的证件号码从%(registry)s调取，请上传。")
+            else:
+                message = _("未能从%(registry)s调取，请上传。")
+            message %= {"registry": registry}
+        out.append(
+            {
+                "position": position,
+                "name": str(material.get("name", "")),
+                "source": source,
+                "required": bool(material.get("required", True)),
+                "status": status,
+                "message": message,
+            }
+        )
+    return out
 
 
 def materials_missing(case: Case, *, have: set[int] | None = None) -> dict[str, str]:

@@ -114,6 +114,20 @@ class CaseMaterialOut(Schema):
     sha256: str
 
 
+class MaterialStatusOut(Schema):
+    position: int
+    name: str
+    source: str = Field(description="applicant, or the government dataset holding it")
+    required: bool
+    status: str = Field(
+        description="uploaded; fetched (免交); not_fetched: the government holds this "
+        "kind of material but nothing could be fetched for this case — the registry "
+        "holds no such document for the holder, could not be reached, or the form "
+        "gives no document number — so the applicant uploads it; to_upload"
+    )
+    message: str = Field(description="for not_fetched, what the applicant is told")
+
+
 class CaseOut(Schema):
     number: str
     version: int
@@ -136,6 +150,9 @@ class CaseOut(Schema):
     delivered: bool
     form: dict[str, Any]
     materials: list[CaseMaterialOut]
+    material_status: list[MaterialStatusOut] = Field(
+        description="every material of the guide, in order, with what the case has"
+    )
     documents: list[DocumentOut]
     timeline: list[CaseEventOut]
 

@@ -100,6 +100,9 @@ class Material(Strict):
     replaceable_by_commitment: bool = False
     source: MaterialSource = MaterialSource.APPLICANT
     source_document: str = ""
+    # The form field whose value is the document number of the person the material is
+    # about (the new chief representative), when that is not the person filing.
+    holder_field: str = Field(default="", pattern=r"^([a-z][a-z0-9_]*)?$")
     notes: Text = ""
     notes_en: Text = ""
 
@@ -108,6 +111,10 @@ class Material(Strict):
         if self.source != MaterialSource.APPLICANT and not self.source_document:
             raise ValueError(
                 "a material the government fetches names the document it yields"
+            )
+        if self.holder_field and self.source == MaterialSource.APPLICANT:
+            raise ValueError(
+                "holder_field is only for a material the government fetches"
             )
         return self
 
@@ -269,6 +276,13 @@ class Implementation(Strict):
             if untranslated:
                 raise ValueError(
                     f"a foreigner service needs name_en for every material: {untranslated[0]}"
+                )
+        fields = (self.form or {}).get("properties") or {}
+        for material in self.materials:
+            if material.holder_field and material.holder_field not in fields:
+                raise ValueError(
+                    f"holder_field {material.holder_field!r} of {material.name} "
+                    "is not a field of the item's form"
                 )
         for field in ("subject_types", "approval_modes", "channels", "result_delivery"):
             values = getattr(self, field)

@@ -125,6 +125,23 @@ def test_dump_then_load_changes_nothing(tmp_path):
             {"materials": [{"name": "身份证", "source": "population_registry"}]},
             "names the document",
         ),
+        (
+            {
+                "materials": [
+                    {
+                        "name": "新任代表的护照",
+                        "source": "exit_entry_registry",
+                        "source_document": "护照信息",
+                        "holder_field": "passport_number",
+                    }
+                ]
+            },
+            "holder_field 'passport_number' of 新任代表的护照 is not a field",
+        ),
+        (
+            {"materials": [{"name": "简历", "holder_field": "passport_number"}]},
+            "holder_field is only for a material the government fetches",
+        ),
     ],
 )
 def test_a_broken_file_loads_nothing_and_names_file_item_and_field(
