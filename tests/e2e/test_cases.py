@@ -116,6 +116,12 @@ def test_representative_change_from_apply_to_approval(browser: Browser, demo) ->
     handler = _page(browser, demo)
     person_login(handler, HANDLER)
     number = apply_for_the_office(handler)
+    # the form as it was filled in, under its labels; the clock starts on acceptance
+    answers = handler.get_by_test_id("form-data")
+    expect(answers).to_contain_text("任命日期")
+    expect(answers).to_contain_text("2026-11-20")
+    expect(answers).not_to_contain_text("appointment_date")
+    expect(handler.get_by_test_id("legal-deadline")).to_have_text("受理后开始计算")
     # what was uploaded and the receipt, read in the platform's viewer (pdf.js)
     handler.locator("[data-testid^=material-] a").first.click()
     expect(handler.get_by_test_id("pdf-viewer")).to_have_attribute("data-rendered", "1")

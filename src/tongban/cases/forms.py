@@ -11,11 +11,13 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -296,6 +298,13 @@ def schema_form(
     schema: dict[str, Any] | None, data: Any = None, initial: Any = None
 ) -> forms.Form:
     """A Django form with one field per property; the server checks against the schema too."""
+    if initial:  # a whole number saved as 5.0 is shown as the applicant typed it: 5
+        initial = {
+            key: int(value)
+            if isinstance(value, float) and value.is_integer()
+            else value
+            for key, value in initial.items()
+        }
     form = SchemaForm(data=data, initial=initial)
     required = set((schema or {}).get("required", []))
     for name, prop in ((schema or {}).get("properties") or {}).items():
@@ -333,3 +342,79 @@ class ItemsForm(forms.Form):
         label=_("需要补正的全部材料和内容（每行一项）"),
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a submitted form, as the applicant sees it: the field's label, the
+    value in words (`text`), or nested answers (`rows`: an array's items, each a list of
+    answers for an object, or one answer)."""
+
+    name: str
+    label: str
+    text: str = ""
+    rows: tuple[tuple["Answer", ...], ...] = ()
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _answer_text(prop: dict[str, Any], field: forms.Field | None, value: Any) -> str:
+    if isinstance(field, forms.TypedChoiceField):
+        # the labels the form offered, so the page says what the applicant chose
+        shown = dict(cast(list[tuple[str, str]], field.choices))
+        return str(shown.get(str(value), value))
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, int | float):
+        return _number(value)
+    if prop.get("format") == "date" and isinstance(value, str) and _is_date(value):
+        return date_format(dt.date.fromisoformat(value), "Y-m-d")
+    return str(value)
+
+
+def _answers(properties: dict[str, Any], data: dict[str, Any]) -> tuple[Answer, ...]:
+    answers: list[Answer] = []
+    known = [name for name in properties if name in data]
+    for name in known:
+        answers.append(_answer(name, properties[name], data[name]))
+    return tuple(answers)
+
+
+def _answer(
+    name: str, prop: dict[str, Any], value: Any, *, is_item: bool = False
+) -> Answer:
+    kind = prop.get("type", "string")
+    nested = kind in ("object", "array") or isinstance(value, dict | list)
+    field = None if nested else _field(name, prop, required=False)
+    # An array's plain items have no label of their own; else the form's label, and a
+    # property without a title is named by nothing rather than by its key.
+    label = "" if is_item else str(_in_language(prop, "title") or "")
+    if isinstance(value, dict):
+        return Answer(
+            name, label, rows=(_answers(prop.get("properties") or {}, value),)
+        )
+    if isinstance(value, list):
+        items = prop.get("items")
+        item: dict[str, Any] = items if isinstance(items, dict) else {}
+        rows: list[tuple[Answer, ...]] = []
+        for entry in value:
+            if isinstance(entry, dict):
+                rows.append(_answers(item.get("properties") or {}, entry))
+            else:
+                rows.append((_answer(name, item, entry, is_item=True),))
+        return Answer(name, label, rows=tuple(rows))
+    return Answer(name, label, text=_answer_text(prop, field, value))
+
+
+def form_answers(
+    schema: dict[str, Any] | None, data: dict[str, Any] | None
+) -> tuple[Answer, ...]:
+    """A submitted form in the schema's order, labelled as the form labelled it (in the
+    page's language), its values in words: an enum's label, 是/否, a date as the pages
+    write dates, a whole number without `.0`, arrays and objects as nested answers.
+    Values the schema does not name (an older form's) are left out, so no key shows."""
+    return _answers(((schema or {}).get("properties") or {}), dict(data or {}))

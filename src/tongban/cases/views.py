@@ -16,7 +16,13 @@ from tongban.accounts.selectors import person_of, staff_of
 from tongban.cases import selectors, services
 from tongban.cases.constants import WITHDRAWABLE, Action, SpecialProcedureKind, Status
 from tongban.cases.documents import document_response
-from tongban.cases.forms import ItemsForm, UploadForm, form_values, schema_form
+from tongban.cases.forms import (
+    ItemsForm,
+    UploadForm,
+    form_answers,
+    form_values,
+    schema_form,
+)
 from tongban.cases.materials import material_upload
 from tongban.cases.models import Case
 from tongban.cases.timeline import timeline_for
@@ -120,6 +126,25 @@ def _materials(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _clock_waits(case: Case) -> dict[str, bool]:
+    """Which of the item's deadlines exist but are not yet running: the legal and the
+    promised time limits count from acceptance, so before it the page says so."""
+    waiting = case.accepted_on is None and case.status in (
+        Status.DRAFT,
+        Status.RECEIVED,
+        Status.CORRECTION_REQUESTED,
+    )
+    content = case.version.content
+    return {
+        "legal": waiting
+        and not case.legal_deadline
+        and bool(content.get("legal_limit")),
+        "promised": waiting
+        and not case.promised_deadline
+        and bool(content.get("promised_limit")),
+    }
+
+
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = _person(request)
@@ -189,6 +214,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "form": form,
             "editable": editable,
+            "answers": form_answers(schema, case.form_data),
+            "clock_waits": _clock_waits(case),
             "materials": _materials(case),
             "upload_form": UploadForm(),
             "can_upload": case.status in (Status.DRAFT, Status.CORRECTION_REQUESTED)
@@ -467,6 +494,8 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
         {
             "staff": staff,
             "case": case,
+            "answers": form_answers(case.version.content.get("form"), case.form_data),
+            "clock_waits": _clock_waits(case),
             "materials": _materials(case),
             "timeline": timeline_for(
                 case, selectors.case_timeline(case), audience="staff"
