@@ -23,7 +23,7 @@ from tongban.cases.forms import (
     form_values,
     schema_form,
 )
-from tongban.cases.materials import material_upload
+from tongban.cases.materials import material_upload, materials_status
 from tongban.cases.models import Case
 from tongban.cases.timeline import timeline_for
 from tongban.catalog.selectors import service_get
@@ -120,8 +120,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _materials(case: Case) -> list[dict[str, Any]]:
     catalogue = case.version.content.get("materials") or []
     current = {m.position: m for m in case.materials.filter(replaced_at__isnull=True)}
+    status = materials_status(case, current)
     return [
-        {"position": i, "spec": spec, "have": current.get(i)}
+        {"position": i, "spec": spec, "have": current.get(i), "status": status[i]}
         for i, spec in enumerate(catalogue)
     ]
 
