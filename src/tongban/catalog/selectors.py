@@ -1,6 +1,7 @@
 """Reads of the catalogue: search with filters, guides, departments, windows and bundles."""
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +37,41 @@ class ServiceFilters:
     no_visit: bool | None = None
 
 
+@dataclass(frozen=True)
+class DepartmentName:
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class DistrictOption:
+    """One implementation of a basic item, as a choice of district (read as values)."""
+
+    pk: int
+    code: str
+    basic_code: str
+    region: str
+    department: DepartmentName
+
+    @classmethod
+    def of(cls, item: ServiceItem) -> "DistrictOption":
+        department = item.department
+        return cls(
+            item.pk,
+            item.code,
+            item.basic_code,
+            item.region,
+            DepartmentName(department.code, department.name, department.name_en),
+        )
+
+
 @dataclass
 class ServiceGroup:
     """One basic item found: the implementation shown first and every district's."""
 
     item: ServiceItem  # the person's district's when known, else the city's
-    implementations: list[ServiceItem]  # every current one, city first, then by region
+    implementations: list[DistrictOption]  # every current one, city first, by region
 
 
 @dataclass
@@ -159,60 +189,70 @@ def _rank(item: ServiceItem, text: str, score: float) -> tuple[int, int, float]:
     return (tier, -item.popularity, -score)
 
 
+@functools.cache
 def _region_depth(code: str) -> int:
     """1 for a province, 2 for a city, 3 for a district: the city's comes first."""
     return len(regions.ancestors(code)) or 9
 
 
-def _preferred(
-    implementations: list[ServiceItem], district: str, found: set[int]
-) -> ServiceItem:
-    """The district's own, else the highest (the city's) among those the filters kept."""
-    for item in implementations:
-        if district and item.region == district:
-            return item
-    return next(
-        (item for item in implementations if item.pk in found), implementations[0]
-    )
+def _preferred(options: list[DistrictOption], district: str) -> DistrictOption:
+    """The district's own, else the highest (the city's)."""
+    for option in options:
+        if district and option.region == district:
+            return option
+    return options[0]
 
 
 def _groups(
-    ranked: list[tuple[int, str]], *, district: str, limit: int, offset: int
+    ranked: list[DistrictOption],
+    *,
+    district: str,
+    limit: int,
+    offset: int,
+    fetched: dict[int, ServiceItem],
 ) -> tuple[int, list[ServiceGroup]]:
-    """Ranked (id, basic code) pairs → the page of groups, one per basic item.
+    """Implementations found, best first → the page of groups, one per basic item.
 
     A group stands where its best-ranked implementation stood; its choice of districts
-    lists every current implementation of the basic item, filtered or not, so a person
-    can always pick theirs.
+    is the implementations found — all of them for a text (they share their words), the
+    district's and the city's under a district filter. No query beyond the shown rows.
     """
-    order: list[str] = []
-    for _pk, basic_code in ranked:
-        if basic_code not in order:
-            order.append(basic_code)
+    order = list(dict.fromkeys(option.basic_code for option in ranked))
     page = order[offset : offset + limit]
-    by_basic: dict[str, list[ServiceItem]] = {code: [] for code in page}
-    rows = ServiceItem.objects.filter(basic_code__in=page, is_retired=False)
-    for item in rows.select_related("department"):
-        by_basic[item.basic_code].append(item)
-    found = {pk for pk, _basic_code in ranked}
-    groups = []
+    by_basic: dict[str, list[DistrictOption]] = {code: [] for code in page}
+    for option in ranked:
+        if option.basic_code in by_basic:
+            by_basic[option.basic_code].append(option)
+    chosen: list[tuple[int, list[DistrictOption]]] = []
     for code in page:
-        implementations = sorted(
-            by_basic[code], key=lambda item: (_region_depth(item.region), item.region)
+        options = sorted(
+            by_basic[code],
+            key=lambda option: (
+                _region_depth(option.region),
+                option.region,
+                option.code,
+            ),
         )
-        if implementations:
-            groups.append(
-                ServiceGroup(
-                    _preferred(implementations, district, found), implementations
-                )
-            )
-    return len(order), groups
+        chosen.append((_preferred(options, district).pk, options))
+    missing = [pk for pk, _options in chosen if pk not in fetched]
+    items = {
+        **fetched,
+        **ServiceItem.objects.select_related("department").in_bulk(missing),
+    }
+    return len(order), [ServiceGroup(items[pk], options) for pk, options in chosen]
 
 
 def _grouped_result(
-    ranked: list[tuple[int, str]], *, district: str, limit: int, offset: int
+    ranked: list[DistrictOption],
+    *,
+    district: str,
+    limit: int,
+    offset: int,
+    fetched: dict[int, ServiceItem] | None = None,
 ) -> SearchResult:
-    count, groups = _groups(ranked, district=district, limit=limit, offset=offset)
+    count, groups = _groups(
+        ranked, district=district, limit=limit, offset=offset, fetched=fetched or {}
+    )
     return SearchResult(count, [group.item for group in groups], [], [], groups)
 
 
@@ -227,9 +267,19 @@ def service_search(
     queryset = services_filtered(filters)
     text = search.normalise(text)
     if not text:
-        ranked = list(
-            queryset.order_by("-popularity", "code").values_list("pk", "basic_code")
+        rows = queryset.order_by("-popularity", "code").values_list(
+            "pk",
+            "code",
+            "basic_code",
+            "region",
+            "department__code",
+            "department__name",
+            "department__name_en",
         )
+        ranked = [
+            DistrictOption(pk, code, basic_code, region, DepartmentName(*department))
+            for pk, code, basic_code, region, *department in rows
+        ]
         return _grouped_result(
             ranked, district=filters.district, limit=limit, offset=offset
         )
@@ -242,7 +292,8 @@ def service_search(
     candidates.sort(key=lambda item: _rank(item, text, scores[item.pk]))
     if candidates:
         result = _grouped_result(
-            [(item.pk, item.basic_code) for item in candidates],
+            [DistrictOption.of(item) for item in candidates],
+            fetched={item.pk: item for item in candidates},
             district=filters.district,
             limit=limit,
             offset=offset,
