@@ -120,6 +120,23 @@ def scan_pdf(label: str) -> bytes:
     return out.getvalue()
 
 
+def supervisor_status(conf: Path) -> dict[str, tuple[str, int]]:
+    """Each running program of a supervisord: its state and pid (`supervisorctl status`)."""
+    out = subprocess.run(
+        [str(BIN / "supervisorctl"), "-c", str(conf), "status"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    ).stdout
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] == "pid":
+            found[parts[0]] = (parts[1], int(parts[3].rstrip(",")))
+    return found
+
+
 @dataclass
 class Answer:
     key: str
@@ -230,19 +247,7 @@ class Instance:
     # --- processes ------------------------------------------------------------------
 
     def status(self) -> dict[str, tuple[str, int]]:
-        out = subprocess.run(
-            [str(BIN / "supervisorctl"), "-c", str(self.conf), "status"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout
-        found = {}
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) >= 4 and parts[2] == "pid":
-                found[parts[0]] = (parts[1], int(parts[3].rstrip(",")))
-        return found
+        return supervisor_status(self.conf)
 
     def all_running(self) -> dict[str, tuple[str, int]] | None:
         status = self.status()

@@ -11,26 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.drills import supervisor_status
+
 pytestmark = pytest.mark.processes
 
 ROOT = Path(__file__).resolve().parents[4]
 BIN = ROOT / ".venv" / "bin"
-
-
-def _status(conf: Path) -> dict[str, tuple[str, int]]:
-    out = subprocess.run(
-        [str(BIN / "supervisorctl"), "-c", str(conf), "status"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    ).stdout
-    found = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[2] == "pid":
-            found[parts[0]] = (parts[1], int(parts[3].rstrip(",")))
-    return found
 
 
 def _wait(predicate: object, seconds: float = 40) -> object:
@@ -87,7 +73,7 @@ def test_a_process_killed_in_the_demo_is_started_again(tmp_path: Path) -> None:
         _wait(healthy)
         running = _wait(
             lambda: (
-                (s := _status(conf))
+                (s := supervisor_status(conf))
                 and all(v[0] == "RUNNING" for v in s.values())
                 and len(s) == 4
                 and s
@@ -98,12 +84,17 @@ def test_a_process_killed_in_the_demo_is_started_again(tmp_path: Path) -> None:
         os.kill(worker, signal.SIGKILL)
         again = _wait(
             lambda: (
-                (s := _status(conf)).get("worker", ("", worker))[1] != worker
+                (s := supervisor_status(conf)).get("worker", ("", worker))[1] != worker
                 and s["worker"][0] == "RUNNING"
             )
         )
         assert again
-        assert set(_status(conf)) == {"web", "worker", "scheduler", "standins"}
+        assert set(supervisor_status(conf)) == {
+            "web",
+            "worker",
+            "scheduler",
+            "standins",
+        }
         assert healthy()  # the others never stopped
     finally:
         subprocess.run(
