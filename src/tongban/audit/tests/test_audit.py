@@ -26,14 +26,6 @@ from tongban.ops.jobs import REGISTRY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def checkpoint_file(settings: Any, tmp_path: Path) -> Path:
-    """Each test its own checkpoint file (the data folder is shared by a test process)."""
-    path = tmp_path / "checkpoints.jsonl"
-    settings.AUDIT_CHECKPOINT_FILE = path
-    return path
-
-
 def expected_hash(event: AuditEvent) -> str:
     """The hash as docs/audit.md defines it, computed independently of the service."""
     content = {

@@ -22,13 +22,6 @@ from tongban.contrib.standins.server import StandinServer, make_server
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def checkpoint_file(settings: Any, tmp_path: Path) -> Path:
-    path = tmp_path / "checkpoints.jsonl"
-    settings.AUDIT_CHECKPOINT_FILE = path
-    return path
-
-
 @pytest.fixture
 def sink(settings: Any, tmp_path: Path) -> Iterator[StandinServer]:
     """A stand-in audit sink of this test's own (the session's holds other tests' rows)."""
