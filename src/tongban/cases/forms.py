@@ -21,6 +21,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from tongban.catalog.schema import ordered_properties
+
 # A pattern of digits only (`^\d{9}$`, `^1[3-9][0-9]{9}$`): a phone shows its number pad.
 DIGITS_ONLY = re.compile(
     r"\^?(?:(?:\\d|\[[0-9-]+\]|[0-9])(?:\{\d+(?:,\d*)?\}|[+*?])?)+\$?"
@@ -307,7 +309,7 @@ def schema_form(
         }
     form = SchemaForm(data=data, initial=initial)
     required = set((schema or {}).get("required", []))
-    for name, prop in ((schema or {}).get("properties") or {}).items():
+    for name, prop in ordered_properties(schema):
         form.fields[name] = _field(name, prop, required=name in required)
     return form
 
@@ -317,7 +319,7 @@ def form_values(
 ) -> dict[str, Any]:
     """Form input as the schema's types; empty fields are left out."""
     values: dict[str, Any] = {}
-    for name, prop in ((schema or {}).get("properties") or {}).items():
+    for name, prop in ordered_properties(schema):
         value: Any = cleaned.get(name)
         if value is None or value == "":
             continue
@@ -376,12 +378,12 @@ def _answer_text(prop: dict[str, Any], field: forms.Field | None, value: Any) ->
     return str(value)
 
 
-def _answers(properties: dict[str, Any], data: dict[str, Any]) -> tuple[Answer, ...]:
-    answers: list[Answer] = []
-    known = [name for name in properties if name in data]
-    for name in known:
-        answers.append(_answer(name, properties[name], data[name]))
-    return tuple(answers)
+def _answers(schema: dict[str, Any], data: dict[str, Any]) -> tuple[Answer, ...]:
+    return tuple(
+        _answer(name, prop, data[name])
+        for name, prop in ordered_properties(schema)
+        if name in data
+    )
 
 
 def _answer(
@@ -394,16 +396,14 @@ def _answer(
     # property without a title is named by nothing rather than by its key.
     label = "" if is_item else str(_in_language(prop, "title") or "")
     if isinstance(value, dict):
-        return Answer(
-            name, label, rows=(_answers(prop.get("properties") or {}, value),)
-        )
+        return Answer(name, label, rows=(_answers(prop, value),))
     if isinstance(value, list):
         items = prop.get("items")
         item: dict[str, Any] = items if isinstance(items, dict) else {}
         rows: list[tuple[Answer, ...]] = []
         for entry in value:
             if isinstance(entry, dict):
-                rows.append(_answers(item.get("properties") or {}, entry))
+                rows.append(_answers(item, entry))
             else:
                 rows.append((_answer(name, item, entry, is_item=True),))
         return Answer(name, label, rows=tuple(rows))
@@ -417,4 +417,4 @@ def form_answers(
     page's language), its values in words: an enum's label, 是/否, a date as the pages
     write dates, a whole number without `.0`, arrays and objects as nested answers.
     Values the schema does not name (an older form's) are left out, so no key shows."""
-    return _answers(((schema or {}).get("properties") or {}), dict(data or {}))
+    return _answers(schema or {}, dict(data or {}))

@@ -235,7 +235,7 @@ class Implementation(Strict):
             raise ValueError(f"not a valid JSON Schema: {error.message}") from None
         if form.get("type") != "object":
             raise ValueError('the form schema must have "type": "object"')
-        return form
+        return with_property_order(form)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -289,6 +289,42 @@ class Implementation(Strict):
             if len(set(values)) != len(values):
                 raise ValueError(f"{field} lists a value twice")
         return self
+
+
+PROPERTY_ORDER = "x-order"
+
+
+def with_property_order(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with the order of every object's properties written down as
+    `x-order` (a list of their names), at every depth. The catalogue's order is the form's
+    order; PostgreSQL's jsonb keeps an object's keys in an order of its own, so the order
+    has to travel as data. An `x-order` the author wrote must name the properties exactly."""
+    out = dict(schema)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        names = list(properties)
+        given = schema.get(PROPERTY_ORDER)
+        if given is not None and sorted(given) != sorted(names):
+            raise ValueError(f"{PROPERTY_ORDER} must list the properties: {names}")
+        out["properties"] = {
+            name: with_property_order(prop) if isinstance(prop, dict) else prop
+            for name, prop in properties.items()
+        }
+        out[PROPERTY_ORDER] = list(given or names)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        out["items"] = with_property_order(items)
+    return out
+
+
+def ordered_properties(schema: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """An object schema's properties in the form's order (`x-order`; else as stored)."""
+    properties = (schema or {}).get("properties") or {}
+    order = [
+        name for name in (schema or {}).get(PROPERTY_ORDER) or [] if name in properties
+    ]
+    order += [name for name in properties if name not in order]
+    return [(name, properties[name]) for name in order]
 
 
 class Department(Strict):

@@ -218,12 +218,14 @@ def test_without_javascript_the_form_refuses_what_the_browser_would() -> None:
 
 
 def _use_schema(schema: dict[str, Any]) -> None:
-    """The representative-change item with this test's form instead of the catalogue's."""
+    """The representative-change item with this test's form instead of the catalogue's,
+    its property order written down as the catalogue's loader writes it."""
     from tongban.catalog.models import ServiceItem, ServiceVersion
+    from tongban.catalog.schema import with_property_order
 
     version = ServiceItem.objects.get(code=REP_CHANGE).current_version
     ServiceVersion.objects.filter(pk=version.pk).update(
-        content={**version.content, "form": schema}
+        content={**version.content, "form": with_property_order(schema)}
     )
 
 
