@@ -90,6 +90,12 @@ def apply_for_the_office(page: Page) -> str:
     expect(
         page.get_by_test_id("fetched")
     ).to_be_visible()  # the registration certificate
+    materials_upload(page)
+    return case_submit(page)
+
+
+def materials_upload(page: Page) -> None:
+    """On a case page, a one-page PDF for every material that still waits for a file."""
     while True:
         pending = page.locator("[data-testid^=material-]:has(input[type=file])").filter(
             has_not=page.get_by_text("✓")
@@ -102,6 +108,10 @@ def apply_for_the_office(page: Page) -> str:
         )
         first.get_by_role("button", name="上传").click()
         expect(page.get_by_test_id("flash")).to_contain_text("材料已上传")
+
+
+def case_submit(page: Page) -> str:
+    """Submit the draft open on its case page, as the applicant would; the case number."""
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("case-status")).to_have_text("已收件，待受理")
     return page.get_by_test_id("case-number").inner_text()
