@@ -62,7 +62,7 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("实名核验通过，您已是 L2 用户。"))
-    return redirect("accounts:profile")
+    return HttpResponseRedirect(_next(request, reverse("accounts:profile")))
 
 
 @login_required
