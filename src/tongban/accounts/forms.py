@@ -1,22 +1,47 @@
 """Forms of the account pages. Validation of substance lives in services; these only parse."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from tongban.accounts.countries import (
+    NATIONALITY_ASKED,
+    NATIONALITY_IN_NUMBER,
+    country_options,
+)
 from tongban.catalog.constants import StaffRole
 from tongban.core.documents import DocumentType
 
 
+@dataclass(frozen=True)
+class CodeSent:
+    """What the page says under the phone field after a code was sent."""
+
+    phone: str  # masked
+    resend_seconds: int
+
+
 class _Form(forms.Form):
-    """Bootstrap classes on every input, and phone-friendly keyboards where they help."""
+    """Bootstrap classes on every input, and phone-friendly keyboards where they help.
+
+    `sms_button_for` names the phone field that the "获取验证码" button sits beside
+    (`_fields.html` draws them as one input group); `code_sent` is set by the view once
+    a code went to it.
+    """
+
+    sms_button_for = ""
+    code_sent: CodeSent | None = None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name, field in self.fields.items():
             widget = field.widget
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
             if isinstance(widget, forms.CheckboxInput | forms.Select):
                 continue
             widget.attrs.setdefault("class", "form-control")
@@ -26,17 +51,78 @@ class _Form(forms.Form):
                 widget.attrs.update(inputmode="tel", autocomplete="tel")
 
 
+class CountryInput(forms.TextInput):
+    """A country typed by name with the browser's suggestions: an `<input list>` and its
+    `<datalist>` of country names in the page's language (`accounts.countries`). On the
+    Chinese page each name carries its English one as the option's label, shown beside
+    it. The server maps a name in either language, or the ISO code, to ISO alpha-3.
+
+    `web/static/web/accounts.js` shows the field only for the document types in
+    `data-asked-for` (the select named by `data-document-field`), and takes it out of
+    the form (disabled) for the others; without the script it is always there, and the
+    server ignores it where the document says the nationality.
+    """
+
+    template_name = "accounts/widgets/country_input.html"
+
+    def __init__(self, document_field: str = "doc_type") -> None:
+        super().__init__(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-document-field": document_field,
+                "data-asked-for": " ".join(sorted(NATIONALITY_ASKED)),
+                "data-in-number-for": " ".join(sorted(NATIONALITY_IN_NUMBER)),
+            }
+        )
+
+    def get_context(
+        self, name: str, value: object, attrs: dict[str, object] | None
+    ) -> dict[str, object]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"]["list"] = f"{widget['attrs'].get('id', name)}_countries"
+        language = get_language()
+        widget["countries"] = [
+            (country.name(language), "" if language == "en" else country.english)
+            for country in country_options(language)
+        ]
+        return context
+
+
+def _nationality_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("国籍"),
+        help_text=_(
+            "仅外国护照需要填写：输入国家名称并从列表中选择，如“英国”“美国”。"
+            "永久居留身份证号码已含国籍，无需填写。"
+        ),
+        max_length=100,
+        required=False,
+        widget=CountryInput(),
+    )
+
+
+def _policy_link(url: str, text: str) -> str:
+    """A policy link from the form: it opens in a new tab, so nothing typed is lost."""
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}'
+        '<span class="visually-hidden">{}</span></a>',
+        url,
+        text,
+        gettext("（在新窗口打开）"),
+    )
+
+
 class RegisterForm(_Form):
+    sms_button_for = "phone"
+
     name = forms.CharField(label=_("姓名（与证件一致）"), max_length=100)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
     )
     doc_number = forms.CharField(label=_("证件号码"), max_length=40)
-    nationality = forms.CharField(
-        label=_("国籍（外国护照、永久居留身份证填写，如 GBR）"),
-        max_length=3,
-        required=False,
-    )
+    nationality = _nationality_field()
     phone = forms.CharField(
         label=_("手机号（境外号码请加国家代码，如 +44）"), max_length=32
     )
@@ -48,20 +134,21 @@ class RegisterForm(_Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        # The policy opens in a new tab, so reading it loses nothing typed here.
-        privacy = format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}'
-            '<span class="visually-hidden">{}</span></a>',
-            reverse("web:privacy"),
-            gettext("《隐私政策》"),
-            gettext("（在新窗口打开）"),
-        )
+        # Both open in a new tab, so reading them loses nothing typed here.
         self.fields["agree"].label = format_html(
-            gettext("我已阅读并同意《用户服务协议》和{privacy}"), privacy=privacy
+            gettext("我已阅读并同意{terms}和{privacy}"),
+            terms=_policy_link(reverse("web:terms"), gettext("《用户服务协议》")),
+            privacy=_policy_link(reverse("web:privacy"), gettext("《隐私政策》")),
         )
+        self.fields["agree"].help_text = gettext(
+            "两个链接均在新窗口打开，已填写的内容不会丢失。"
+        )
+        self.fields["agree"].widget.attrs["aria-describedby"] = "id_agree_help"
 
 
 class ClaimForm(_Form):
+    sms_button_for = "phone"
+
     name = forms.CharField(label=_("姓名"), max_length=100)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
@@ -82,11 +169,15 @@ class PasswordLoginForm(_Form):
 
 
 class SmsLoginForm(_Form):
+    sms_button_for = "phone"
+
     phone = forms.CharField(label=_("手机号"), max_length=32)
     sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
 
 
 class PasswordResetForm(_Form):
+    sms_button_for = "phone"
+
     phone = forms.CharField(label=_("注册手机号"), max_length=32)
     doc_number = forms.CharField(label=_("证件号码"), max_length=40)
     sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False)
@@ -96,6 +187,8 @@ class PasswordResetForm(_Form):
 
 
 class PhoneChangeForm(_Form):
+    sms_button_for = "new_phone"
+
     name = forms.CharField(label=_("姓名"), max_length=100)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
@@ -178,7 +271,7 @@ class CounterPersonForm(_Form):
         label=_("证件类型"), choices=DocumentType.choices, initial="resident_id"
     )
     doc_number = forms.CharField(label=_("证件号码"), max_length=40)
-    nationality = forms.CharField(label=_("国籍"), max_length=3, required=False)
+    nationality = _nationality_field()
     phone = forms.CharField(
         label=_("手机号（供本人认领账户）"), max_length=32, required=False
     )

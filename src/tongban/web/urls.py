@@ -1,4 +1,5 @@
-"""Pages of the web app: the home page, the display settings, the privacy policy."""
+"""Pages of the web app: the home page, the display settings, the privacy policy and
+the user agreement."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("display/large-text/", views.large_text, name="large_text"),
     path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
 ]

@@ -1,5 +1,5 @@
 """The home page (search first), the large-text display setting (适老化), the privacy
-policy."""
+policy and the user agreement."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -57,6 +57,28 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/privacy.html",
+        {
+            "body": body,
+            "version": CONSENT_VERSION,
+            "operator": settings.PLATFORM_OPERATOR,
+            "officer": settings.PERSONAL_INFORMATION_OFFICER,
+        },
+    )
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    """The user agreement (用户服务协议), agreed to with the privacy policy when one
+    registers or claims an account: the same version (`CONSENT_VERSION`), recorded with
+    the consent. One body per language, as the privacy policy: `terms_zh.html` is the
+    authoritative text, `terms_en.html` its translation."""
+    body = (
+        "web/terms_en.html"
+        if translation.get_language() == "en"
+        else "web/terms_zh.html"
+    )
+    return render(
+        request,
+        "web/terms.html",
         {
             "body": body,
             "version": CONSENT_VERSION,

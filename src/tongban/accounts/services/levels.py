@@ -13,7 +13,19 @@ from tongban.core import clock
 from tongban.core.errors import Forbidden, InvalidInput, Unavailable
 
 
+def _registry_label(registry: str) -> str:
+    return (
+        _("公安人口信息库（人口库）")
+        if registry == "population"
+        else _("出入境管理信息库")
+    )
+
+
 def _registry_confirm(person: Person) -> registries.IdentityAnswer:
+    """The registry's yes; else a refusal that says what the person can do — check what
+    they typed against the document, or have it seen at a counter — or, when the
+    registry cannot be reached, that the fault is the registry's, not theirs."""
+    registry = registries.registry_for(person.doc_type)
     try:
         answer = registries.identity_check(
             name=person.name,
@@ -23,14 +35,25 @@ def _registry_confirm(person: Person) -> registries.IdentityAnswer:
         )
     except OutsideSystemUnavailable as error:
         raise Unavailable(
-            "registry_unavailable", _("身份核验服务暂时不可用，请稍后再试。")
+            "registry_unavailable",
+            _(
+                "暂时无法连接%(registry)s，这次未能核验。这是登记机关系统的问题，"
+                "不是您的信息有误；您的账户和信息都已保存，请稍后再试。"
+            )
+            % {"registry": _registry_label(registry)},
         ) from error
     if not answer.matches:
         raise InvalidInput(
             "identity_mismatch",
             _(
-                "登记机关核验未通过：姓名与证件号码不一致，或证件未登记。请核对证件上的姓名和号码。"
-            ),
+                "%(registry)s未能确认您的身份：没有与该姓名和证件号码一致的记录。"
+                "请对照证件核对账户中的姓名和证件号码：姓名须与证件上的写法完全一致"
+                "（外国护照按护照上的英文姓名，包括中间名，顺序相同；姓名中的间隔号"
+                "“·”不能省略），号码须逐位一致（末位 X 是字母，不是数字）。"
+                "有误的，或核对无误仍未通过的，请携带证件原件到政务服务中心窗口，"
+                "由工作人员当面查验后办理。"
+            )
+            % {"registry": _registry_label(answer.registry)},
             extra={"registry": answer.registry},
         )
     return answer

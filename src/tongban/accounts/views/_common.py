@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tongban.accounts import selectors, services
+from tongban.accounts.forms import CodeSent
 from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.models import Person, StaffProfile
 from tongban.core.errors import DomainError, Forbidden
@@ -29,18 +30,24 @@ def _attempt(form: forms.Form, action: Callable[[], T]) -> T | None:
     try:
         return action()
     except DomainError as error:
-        placed = False
-        for key in error.fields:
-            target = next(
-                (name for name in form.fields if name == key or name.endswith(key)),
-                None,
-            )
-            if target and not placed:
-                form.add_error(target, str(error.message))
-                placed = True
-        if not placed:
-            form.add_error(None, str(error.message))
+        _refusal_placed(form, error)
         return None
+
+
+def _refusal_placed(
+    form: forms.Form, error: DomainError, *, default_field: str | None = None
+) -> None:
+    """The refusal's message under the first field it names, else under
+    `default_field`, else above the form."""
+    for key in error.fields:
+        target = next(
+            (name for name in form.fields if name == key or name.endswith(key)),
+            None,
+        )
+        if target:
+            form.add_error(target, str(error.message))
+            return
+    form.add_error(default_field, str(error.message))
 
 
 def _refusals_shown(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -89,23 +96,24 @@ def _send_code(
     purpose: str,
     **document: Any,
 ) -> None:
-    """`document`: doc_type, doc_number, nationality, which registration checks first."""
+    """Send a code to the form's phone; the page then says, under that field, to which
+    number it went and when another may be asked for (`form.code_sent`). A refusal that
+    names no field of its own (too soon, too many, the gateway down) is said there too.
+    `document`: doc_type, doc_number, nationality, which registration checks first."""
     phone = str(form.data.get(phone_field, ""))
-    e164 = _attempt(
-        form,
-        lambda: services.sms_code_send(
+    try:
+        e164 = services.sms_code_send(
             phone=phone,
             purpose=purpose,
             client_address=client_address(request),
             **document,
-        ),
-    )
-    if e164:
-        messages.success(
-            request,
-            _("验证码已发送至 %(phone)s，10 分钟内有效。")
-            % {"phone": mask_phone(e164)},
         )
+    except DomainError as error:
+        _refusal_placed(form, error, default_field=phone_field)
+        return
+    form.code_sent = CodeSent(  # type: ignore[attr-defined]
+        phone=mask_phone(e164), resend_seconds=settings.SMS_CODE_RESEND_SECONDS
+    )
 
 
 def _staff_required(request: HttpRequest) -> StaffProfile:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts import forms as f
 from tongban.accounts import selectors, services
+from tongban.accounts.countries import country_name
 from tongban.accounts.export import download_response, person_data
 from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.views._common import (
@@ -19,6 +20,9 @@ from tongban.accounts.views._common import (
     _refusals_shown,
 )
 from tongban.core.errors import DomainError
+
+# The registry that could not confirm the person, until the profile has said what to do.
+SESSION_IDENTITY_UNCONFIRMED = "tongban.identity_unconfirmed"
 
 
 @login_required
@@ -47,6 +51,14 @@ def profile(request: HttpRequest) -> HttpResponse:
             "email_form": email_form,
             "options": selectors.acting_options(person),
             "pending": selectors.proxy_requests_pending(person),
+            "nationality": (
+                country_name(person.nationality)
+                if person.nationality and person.nationality != "CHN"
+                else ""
+            ),
+            "identity_unconfirmed": request.session.pop(
+                SESSION_IDENTITY_UNCONFIRMED, ""
+            ),
         },
     )
 
@@ -59,7 +71,12 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
     try:
         services.identity_verify(person)
     except DomainError as error:
-        messages.error(request, str(error.message))
+        if error.code == "identity_mismatch":  # the profile says what can be done
+            request.session[SESSION_IDENTITY_UNCONFIRMED] = str(
+                error.extra.get("registry") or "exit_entry"
+            )
+        else:
+            messages.error(request, str(error.message))
     else:
         messages.success(request, _("实名核验通过，您已是 L2 用户。"))
     return HttpResponseRedirect(_next(request, reverse("accounts:profile")))

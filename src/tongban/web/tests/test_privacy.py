@@ -88,4 +88,6 @@ def test_the_registration_agreement_links_the_policy_in_a_new_tab(
     )
     assert label is not None
     assert f'<a href="{policy}" target="_blank" rel="noopener">' in label.group(1)
-    assert label.group(1).count("<a ") == 1
+    terms = policy.replace("/privacy/", "/terms/")  # the user agreement beside it
+    assert f'<a href="{terms}" target="_blank" rel="noopener">' in label.group(1)
+    assert label.group(1).count("<a ") == 2
