@@ -55,7 +55,8 @@ handler = Person.objects.get(name="陈美玲")
 office = Company.objects.get(uscc="91310000ME2X0A1173")
 materials = ServiceItem.objects.get(code="{service}").current.content.get("materials") or []
 positions = [i for i, m in enumerate(materials)
-             if m.get("required", True) and m.get("source") != "legal_entity_registry"]
+             if m.get("required", True)
+             and m.get("source") not in ("legal_entity_registry", "online_form")]
 print(json.dumps({{
     "token": api_session_open(handler.user).access_token,
     "acting": f"company:{{office.pk}}",

@@ -8,6 +8,7 @@ the same fields. The service checks the values against the schema once more
 """
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable
@@ -44,6 +45,47 @@ class SchemaBoundField(BoundField):
 
 class SchemaForm(forms.Form):
     bound_field_class = SchemaBoundField
+    # field → the (controlling field, values) pairs any one of which makes it required
+    required_when: dict[str, list[tuple[str, list[Any]]]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, conditions in self.required_when.items():
+            if cleaned.get(name) not in (None, ""):
+                continue
+            holds = any(cleaned.get(other) in values for other, values in conditions)
+            if holds and name not in self.errors:
+                self.add_error(name, rule_message("required"))
+        return cleaned
+
+
+def required_when(
+    schema: dict[str, Any] | None,
+) -> dict[str, list[tuple[str, list[Any]]]]:
+    """The form's conditional requirements the pages can check as the applicant types:
+    `if` one field has a value (`const`, or one of an `enum`) `then` other fields are
+    `required` — at the top or in `allOf` (家庭经营 chosen → family members required).
+    Other shapes of condition are left to the service's own check of the whole schema."""
+    found: dict[str, list[tuple[str, list[Any]]]] = {}
+    rules = [schema or {}, *((schema or {}).get("allOf") or [])]
+    for rule in rules:
+        test, then = rule.get("if"), rule.get("then")
+        if not isinstance(test, dict) or not isinstance(then, dict):
+            continue
+        tested = test.get("properties") or {}
+        if len(tested) != 1 or set(test) - {"properties", "required"}:
+            continue
+        ((other, constraint),) = tested.items()
+        if not isinstance(constraint, dict) or set(constraint) - {"const", "enum"}:
+            continue
+        values = (
+            [constraint["const"]] if "const" in constraint else constraint.get("enum")
+        )
+        if not isinstance(values, list):
+            continue
+        for name in then.get("required") or []:
+            found.setdefault(name, []).append((other, values))
+    return found
 
 
 def html_pattern(pattern: str) -> str:
@@ -309,8 +351,24 @@ def schema_form(
         }
     form = SchemaForm(data=data, initial=initial)
     required = set((schema or {}).get("required", []))
+    form.required_when = {
+        name: conditions
+        for name, conditions in required_when(schema).items()
+        if name not in required
+    }
     for name, prop in ordered_properties(schema):
-        form.fields[name] = _field(name, prop, required=name in required)
+        field = form.fields[name] = _field(name, prop, required=name in required)
+        conditions = form.required_when.get(name)
+        if conditions:
+            # web/form-check.js makes the field required while a condition holds
+            field.widget.attrs["data-required-when"] = json.dumps(
+                [
+                    {"field": f"id_{other}", "values": values}
+                    for other, values in conditions
+                ],
+                ensure_ascii=False,
+            )
+            field.required_when = True  # type: ignore[attr-defined]
     return form
 
 

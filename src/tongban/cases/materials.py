@@ -71,6 +71,11 @@ def _material_checked(
     materials = _catalogue_materials(case)
     if not 0 <= position < len(materials):
         raise InvalidInput("invalid_material", _("办事指南中没有这项材料。"))
+    if materials[position].get("source") == MaterialSource.ONLINE_FORM:
+        raise InvalidInput(
+            "material_is_online_form",
+            _("这项材料是在线填写的申请表，不需要上传文件。"),
+        )
     size = int(upload.size or 0)
     if size > _max_bytes():
         raise InvalidInput(
@@ -267,13 +272,16 @@ def materials_status(
 ) -> list[dict[str, Any]]:
     """Each material of the guide with what the case has for it (`current`: the rows in
     force by position): `uploaded`, `fetched`, `not_fetched` (the government holds it,
-    but nothing could be fetched: the applicant uploads it) or `to_upload`."""
+    but nothing could be fetched: the applicant uploads it), `online_form` (the
+    application form filled in online: its answers are the material) or `to_upload`."""
     out = []
     for position, material in enumerate(_catalogue_materials(case)):
         source = str(material.get("source") or MaterialSource.APPLICANT)
         row = current.get(position)
         message = ""
-        if row is not None:
+        if source == MaterialSource.ONLINE_FORM:
+            status = "online_form"
+        elif row is not None:
             status = "uploaded" if row.file else "fetched"
         elif source == MaterialSource.APPLICANT:
             status = "to_upload"
@@ -316,6 +324,8 @@ def materials_missing(case: Case, *, have: set[int] | None = None) -> dict[str, 
     for position, material in enumerate(_catalogue_materials(case)):
         if not material.get("required", True) or position in have:
             continue
+        if material.get("source") == MaterialSource.ONLINE_FORM:
+            continue  # the form's own check says what is missing from it
         if material.get("may_be_supplied_later"):
             continue
         if commitment and material.get("replaceable_by_commitment"):

@@ -123,7 +123,8 @@ class MaterialStatusOut(Schema):
         description="uploaded; fetched (免交); not_fetched: the government holds this "
         "kind of material but nothing could be fetched for this case — the registry "
         "holds no such document for the holder, could not be reached, or the form "
-        "gives no document number — so the applicant uploads it; to_upload"
+        "gives no document number — so the applicant uploads it; online_form: the "
+        "item's application form, filled in online (nothing to upload); to_upload"
     )
     message: str = Field(description="for not_fetched, what the applicant is told")
 

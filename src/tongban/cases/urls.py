@@ -7,6 +7,7 @@ urlpatterns = [
     path("apply/<str:code>/", views.apply, name="apply"),
     path("cases/", views.case_list, name="list"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("cases/<str:number>/check/", views.case_check, name="check"),
     path(
         "cases/<str:number>/materials/<int:material_id>/",
         views.material_file,

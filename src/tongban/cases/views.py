@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tongban.accounts.selectors import person_of, staff_of
+from tongban.accounts.selectors import acting_options, person_of, staff_of
 from tongban.cases import selectors, services
 from tongban.cases.constants import WITHDRAWABLE, Action, SpecialProcedureKind, Status
 from tongban.cases.documents import document_response
@@ -29,7 +29,7 @@ from tongban.cases.timeline import timeline_for
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.core.headers import allow_webassembly, as_download
-from tongban.notifications.selectors import staff_inbox
+from tongban.notifications.selectors import channels_of, staff_inbox
 from tongban.notifications.services import staff_case_messages_read
 
 
@@ -76,17 +76,74 @@ def _not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
     )
 
 
+def _eligible(person: Any, item: Any) -> list[Any]:
+    """Whom the person may apply for with this item: the identities of the acting switch
+    whose kind the item is for (a company for organisations' items) and whose grant, if
+    any, covers it."""
+    kinds = {k for k in item.subject_types.split(",") if k}
+    return [
+        option
+        for option in acting_options(person)
+        if ("organisation" if option.kind == "company" else "person") in kinds
+        and option.allows(item.code)
+    ]
+
+
+def _level_needed(required: int) -> dict[str, Any]:
+    """What a person below the item's level does next, in plain words, not `L3`."""
+    if required <= 2:
+        return {
+            "title": _("需要先完成实名认证"),
+            "text": _(
+                "核对您的姓名和证件号码（由登记机关在线核验，约 1 分钟）。"
+                "认证后回到这里继续申请。"
+            ),
+            "verify": True,
+        }
+    if required == 3:
+        return {
+            "title": _("需要刷脸认证"),
+            "text": _(
+                "该事项要求在线人脸核验，确认是您本人在办理。网上刷脸认证尚未开通；"
+                "请携带身份证件到政务服务中心窗口核验身份，或在窗口办理该事项。"
+            ),
+            "verify": False,
+        }
+    return {
+        "title": _("需要到窗口核验身份"),
+        "text": _("该事项要求携带身份证件原件到政务服务中心窗口，当面核验身份后办理。"),
+        "verify": False,
+    }
+
+
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Fill the item's form for whom you act for; saving makes a draft to add materials to."""
+    """Fill the item's form for whom you act for; saving makes a draft to add materials to.
+    Who may apply and the level are checked first: a person who cannot apply (for this
+    identity, at this level) is told what to do instead of being given the form."""
     person = _person(request)
     try:
         item = service_get(code=code)
     except DomainError as error:
         return _not_found(request, error)
+    acting = request.acting.key if request.acting else "self"  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "item": item,
+        "acting": request.acting,  # type: ignore[attr-defined]
+        "eligible": _eligible(person, item),
+        "here": request.get_full_path(),
+    }
+    try:
+        services.application_check(person=person, service_code=code, acting_for=acting)
+    except DomainError as error:
+        context["barrier"] = error
+        if error.code == "level_too_low":
+            context["level_needed"] = _level_needed(
+                int((error.extra or {}).get("required_level", 2))
+            )
+        return render(request, "cases/apply.html", context, status=200)
     schema = item.current_version.content.get("form")
     form = schema_form(schema, request.POST or None)
-    acting = request.acting.key if request.acting else "self"  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(
@@ -102,11 +159,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("cases:detail", number=case.number)
     elif request.method == "POST":
         _error(request, _refusal(form))
-    return render(
-        request,
-        "cases/apply.html",
-        {"item": item, "form": form, "acting": request.acting},  # type: ignore[attr-defined]
-    )
+    return render(request, "cases/apply.html", {**context, "form": form})
 
 
 @login_required
@@ -227,6 +280,57 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                 case, selectors.case_timeline(case), audience="applicant"
             ),
             "is_applicant": True,
+            "told_by": channels_of(person),
+        },
+    )
+
+
+def _problems(case: Case) -> list[DomainError]:
+    """What stops a draft being submitted, each said once: its form, its materials."""
+    problems: list[DomainError] = []
+    for check in (
+        lambda: services.form_check(case, case.form_data),
+        lambda: services.materials_check(case),
+    ):
+        try:
+            check()
+        except DomainError as error:
+            problems.append(error)
+    return problems
+
+
+@login_required
+def case_check(request: HttpRequest, number: str) -> HttpResponse:
+    """Check your answers: the form and the materials as they will be submitted, each with
+    a link to change it, what is still missing, then the one button that submits."""
+    person = _person(request)
+    try:
+        case = selectors.case_for_person(person, number)
+    except DomainError as error:
+        return _not_found(request, error)
+    if case.status != Status.DRAFT or case.submitted_by_id != person.pk:
+        return redirect("cases:detail", number=case.number)
+    if request.method == "POST":
+        try:
+            services.case_submit(case=case, person=person)
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                _("申请已提交，办件编号 %(number)s。") % {"number": case.number},
+            )
+            return redirect("cases:detail", number=case.number)
+    schema = case.version.content.get("form")
+    return render(
+        request,
+        "cases/check.html",
+        {
+            "case": case,
+            "answers": form_answers(schema, case.form_data),
+            "materials": _materials(case),
+            "problems": _problems(case),
+            "acting": request.acting,  # type: ignore[attr-defined]
         },
     )
 

@@ -145,6 +145,9 @@ class MaterialSource(models.TextChoices):
     """Where a material comes from: the applicant, or a government dataset that holds it."""
 
     APPLICANT = "applicant", _("申请人提供")
+    # The item's application form itself (申请表/申请书), filled in online: nothing to
+    # upload, the form's answers are the material.
+    ONLINE_FORM = "online_form", _("在线填写")
     POPULATION_REGISTRY = "population_registry", _("人口库")
     LEGAL_ENTITY_REGISTRY = "legal_entity_registry", _("法人库")
     EXIT_ENTRY_REGISTRY = "exit_entry_registry", _("出入境管理信息库")

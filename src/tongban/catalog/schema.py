@@ -108,11 +108,12 @@ class Material(Strict):
 
     @model_validator(mode="after")
     def _government_source_names_its_document(self) -> Self:
-        if self.source != MaterialSource.APPLICANT and not self.source_document:
+        held = self.source not in (MaterialSource.APPLICANT, MaterialSource.ONLINE_FORM)
+        if held and not self.source_document:
             raise ValueError(
                 "a material the government fetches names the document it yields"
             )
-        if self.holder_field and self.source == MaterialSource.APPLICANT:
+        if self.holder_field and not held:
             raise ValueError(
                 "holder_field is only for a material the government fetches"
             )
@@ -278,6 +279,13 @@ class Implementation(Strict):
                     f"a foreigner service needs name_en for every material: {untranslated[0]}"
                 )
         fields = (self.form or {}).get("properties") or {}
+        online = [m for m in self.materials if m.source == MaterialSource.ONLINE_FORM]
+        if online and not self.form:
+            raise ValueError(
+                f"{online[0].name} is filled in online, but the item has no form"
+            )
+        if len(online) > 1:
+            raise ValueError("only one material can be the online form")
         for material in self.materials:
             if material.holder_field and material.holder_field not in fields:
                 raise ValueError(

@@ -38,3 +38,15 @@ def mask_name(name: str, context: Context = "screen") -> str:
     if context == "public":
         return name[:1] + "*" * max(len(name) - 1, 1)
     return name
+
+
+def mask_email(email: str, context: Context = "screen") -> str:
+    """`z***@example.com`: the first character of the mailbox and the whole domain."""
+    if not email:
+        return ""
+    if context in ("screen", "export"):
+        box, at, domain = email.partition("@")
+        return f"{box[:1]}***{at}{domain}"
+    if context == "log":
+        return "[email]"
+    return ""

@@ -13,10 +13,12 @@ from tongban.cases.services.applicant import (
 )
 from tongban.cases.services.apply import (
     Applied,
+    application_check,
     case_apply_with_materials,
     case_create,
     case_submit,
     form_check,
+    materials_check,
 )
 from tongban.cases.services.claims import case_claim, case_release
 from tongban.cases.services.closing import (
@@ -44,6 +46,7 @@ from tongban.cases.services.time_limits import (
 __all__ = [
     "DELIVERABLE",
     "Applied",
+    "application_check",
     "accept_by_law_due",
     "case_accept",
     "case_apply_with_materials",
@@ -70,4 +73,5 @@ __all__ = [
     "deadlines_compute",
     "deadlines_pending_recompute",
     "form_check",
+    "materials_check",
 ]

@@ -38,7 +38,7 @@ from tongban.cases.services._step import (
     tell,
     transition_check,
 )
-from tongban.catalog.constants import Channel
+from tongban.catalog.constants import Channel, SubjectType
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -113,6 +113,51 @@ def _channel(item: ServiceItem, channel: str, prefer: str = "") -> str:
     return channel
 
 
+def subject_check(item: ServiceItem, principal: Principal) -> None:
+    """`applicant_type_not_allowed` (403) unless the item is for principals of this kind:
+    a company applies through its handler for organisations' items, a person (themself or
+    someone they act for) for people's."""
+    subject = (
+        SubjectType.ORGANISATION if principal.kind == "company" else SubjectType.PERSON
+    )
+    if f",{subject}," in item.subject_types:
+        return
+    if subject == SubjectType.PERSON:
+        message = _(
+            "该事项由企业或其他组织办理，不能以个人身份申请。"
+            "请切换为以企业经办人或法定代表人的身份办理。"
+        )
+    else:
+        message = _("该事项由个人办理，不能以企业身份申请。请切换为本人身份办理。")
+    raise Forbidden(
+        "applicant_type_not_allowed",
+        message,
+        extra={"subject_types": [t for t in item.subject_types.split(",") if t]},
+    )
+
+
+def application_check(
+    *, person: Person, service_code: str, acting_for: str
+) -> ServiceItem:
+    """What would refuse this person applying now, before they fill anything in: the item,
+    its online channel, whom they act for (and that it may apply for the item), and the
+    assurance level — the checks a case's creation makes, in the same order."""
+    item = (
+        ServiceItem.objects.select_related("current", "department")
+        .filter(code=service_code, is_retired=False)
+        .first()
+    )
+    if item is None or item.current is None:
+        raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
+    _channel(item, "")
+    principal = acting_resolve(person, acting_for, service_code=service_code)
+    subject_check(item, principal)
+    level_require(
+        person, int(item.current.content.get("min_assurance_level", Level.L1))
+    )
+    return item
+
+
 def _principal_fields(principal: Principal) -> dict[str, Any]:
     if principal.kind == "company":
         return {"applicant_company": principal.company, "applicant_person": None}
@@ -139,6 +184,7 @@ def _case_new(
         raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
     channel = _channel(item, channel, prefer)
     principal = acting_resolve(person, acting_for, service_code=service_code)
+    subject_check(item, principal)
     level_require(
         person, int(item.current.content.get("min_assurance_level", Level.L1))
     )

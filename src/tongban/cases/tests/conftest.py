@@ -33,6 +33,18 @@ def draft_materials() -> list[dict[str, Any]]:
     return list(item.current_version.content.get("materials") or [])
 
 
+def files_needed() -> list[int]:
+    """The positions of the representative change's required materials the applicant
+    uploads: the registration certificate is fetched, the application form is filled in
+    online."""
+    return [
+        position
+        for position, material in enumerate(draft_materials())
+        if material.get("required", True)
+        and material.get("source") not in ("legal_entity_registry", "online_form")
+    ]
+
+
 def sample_pdf(title: str = "材料") -> bytes:
     """A real one-page PDF, as a scanner would make."""
     import io
@@ -77,6 +89,8 @@ class World:
         for position, material in enumerate(draft_materials()):
             if position in have or not material.get("required", True):
                 continue
+            if material.get("source") == "online_form":
+                continue  # the form itself
             uploaded = self.upload(number, position, sample_pdf(material["name"]))
             assert uploaded.status_code == 201, uploaded.json()
         submitted = handler.client.post(

@@ -67,7 +67,7 @@ def test_a_material_nothing_could_be_fetched_for_must_be_uploaded_to_submit(
     draft = _draft(world, JANE)
     number = draft["number"]
     assert _status(draft)[IDENTITY][0] == "not_fetched"
-    for position in (0, 1, CV):
+    for position in (1, CV):
         assert world.upload(number, position, sample_pdf()).status_code == 201
     refused = world.handler.post(f"/cases/{number}/submit", {})
     assert refused.status_code == 422
@@ -102,7 +102,7 @@ def test_one_request_without_the_file_that_could_not_be_fetched_is_refused(
     world: World,
 ) -> None:
     stored = set(CaseMaterial.objects.values_list("file", flat=True))
-    refused = _submission(world, LIAM, [0, 1, CV], "k-1")
+    refused = _submission(world, LIAM, [1, CV], "k-1")
     assert refused.status_code == 422
     assert refused.json()["code"] == "materials_missing"
     assert refused.json()["fields"] == {
@@ -110,9 +110,9 @@ def test_one_request_without_the_file_that_could_not_be_fetched_is_refused(
     }
     assert Case.objects.count() == 0
     assert set(CaseMaterial.objects.values_list("file", flat=True)) == stored
-    with_it = _submission(world, LIAM, [0, 1, IDENTITY, CV], "k-2")
+    with_it = _submission(world, LIAM, [1, IDENTITY, CV], "k-2")
     assert with_it.status_code == 201, with_it.json()
-    fetched = _submission(world, EMMA, [0, 1, CV], "k-3")
+    fetched = _submission(world, EMMA, [1, CV], "k-3")
     assert fetched.status_code == 201, fetched.json()
     assert _status(fetched.json())[IDENTITY] == ("fetched", "")
 

@@ -23,7 +23,7 @@ from tongban.cases.tests.conftest import (
     FORM,
     REP_CHANGE,
     World,
-    draft_materials,
+    files_needed,
     sample_pdf,
 )
 
@@ -113,13 +113,13 @@ def test_the_api_upload_refuses_a_hostile_file_and_keeps_nothing(
     number = _draft(world)
     rows = CaseMaterial.objects.count()
     make, name, code = HOSTILE[kind]
-    refused = world.upload(number, 0, make(), name=name)
+    refused = world.upload(number, 1, make(), name=name)
     assert refused.status_code == 422, refused.json()
     assert refused.json()["code"] == code
     assert set(refused.json()["fields"]) == {"file"}
     assert CaseMaterial.objects.count() == rows
     assert _stored(disk) == []
-    good = world.upload(number, 0, sample_pdf())  # the same door takes an ordinary file
+    good = world.upload(number, 1, sample_pdf())  # the same door takes an ordinary file
     assert good.status_code == 201, good.json()
     assert len(_stored(disk)) == 1
 
@@ -148,7 +148,7 @@ def test_the_case_page_refuses_a_hostile_file_and_keeps_nothing(
     rows = CaseMaterial.objects.count()
     upload = SimpleUploadedFile("scan.pdf", _javascript_pdf())
     refused = page.post(
-        f"/cases/{number}/", {"do": "upload", "position": "0", "file": upload}
+        f"/cases/{number}/", {"do": "upload", "position": "1", "file": upload}
     )
     assert refused.status_code == 200
     text = html.unescape(refused.content.decode())
@@ -161,24 +161,16 @@ def test_the_case_page_refuses_a_hostile_file_and_keeps_nothing(
     assert _stored(disk) == []
     upload = SimpleUploadedFile("scan.png", _png((9000, 9000)))
     refused = page.post(
-        f"/cases/{number}/", {"do": "upload", "position": "0", "file": upload}
+        f"/cases/{number}/", {"do": "upload", "position": "1", "file": upload}
     )
     assert "不能超过 50 百万像素" in html.unescape(refused.content.decode())
     assert _stored(disk) == []
     upload = SimpleUploadedFile("scan.pdf", sample_pdf())
     taken = page.post(
-        f"/cases/{number}/", {"do": "upload", "position": "0", "file": upload}
+        f"/cases/{number}/", {"do": "upload", "position": "1", "file": upload}
     )
     assert taken.status_code == 302
     assert len(_stored(disk)) == 1
-
-
-def _needed() -> list[int]:
-    return [
-        i
-        for i, m in enumerate(draft_materials())
-        if m.get("required", True) and m.get("source") != "legal_entity_registry"
-    ]
 
 
 def _submit(world: World, files: dict[int, bytes], key: str) -> Any:
@@ -199,7 +191,7 @@ def _submit(world: World, files: dict[int, bytes], key: str) -> Any:
 def test_a_submission_with_one_hostile_file_is_refused_whole(
     world: World, disk: Path
 ) -> None:
-    needed = _needed()
+    needed = files_needed()
     files = {i: sample_pdf() for i in needed}
     files[needed[-1]] = _javascript_pdf()
     refused = _submit(world, files, "k-hostile")
@@ -214,7 +206,7 @@ def test_a_submission_past_its_total_is_refused_before_any_file_is_read(
 ) -> None:
     """Three ordinary files of 0.6 MB against a bound of 1 MB for all (50 MB by default:
     80 MB in one submission is refused the same way)."""
-    needed = _needed()
+    needed = files_needed()
     padded = sample_pdf() + b"\n" * (600 * 1024)  # padding after %%EOF is allowed
     files = {i: padded for i in needed}
     assert len(files) * len(padded) > MB

@@ -8,7 +8,13 @@ from django.test import override_settings
 
 from tongban.cases.materials import orphan_files_sweep
 from tongban.cases.models import CaseMaterial
-from tongban.cases.tests.conftest import FORM, REP_CHANGE, World, sample_pdf
+from tongban.cases.tests.conftest import (
+    FORM,
+    REP_CHANGE,
+    World,
+    files_needed,
+    sample_pdf,
+)
 
 
 def _draft(world: World) -> dict[str, Any]:
@@ -41,37 +47,37 @@ def test_uploads_are_checked_by_content_and_nothing_is_kept_on_refusal(
     number = _draft(world)["number"]
 
     before = CaseMaterial.objects.count()
-    renamed = world.upload(number, 0, b"just some text, not a scan", name="scan.pdf")
+    renamed = world.upload(number, 1, b"just some text, not a scan", name="scan.pdf")
     assert renamed.status_code == 422
     assert renamed.json()["code"] == "material_type_not_allowed"
     broken = world.upload(
-        number, 0, b"%PDF-1.7\n garbage that is not a PDF", name="scan.pdf"
+        number, 1, b"%PDF-1.7\n garbage that is not a PDF", name="scan.pdf"
     )
     assert broken.status_code == 422
     assert broken.json()["code"] == "material_unreadable"
     with override_settings(MATERIAL_MAX_BYTES=1024):
-        big = world.upload(number, 0, sample_pdf() + b" " * 2048)
+        big = world.upload(number, 1, sample_pdf() + b" " * 2048)
     assert big.status_code == 422
     assert big.json()["code"] == "material_too_large"
     assert CaseMaterial.objects.count() == before
-    good = world.upload(number, 0, _png(), name="任免文件.png")
+    good = world.upload(number, 1, _png(), name="任免文件.png")
     assert good.status_code == 201, good.json()
     assert good.json()["content_type"] == "image/png"
     assert len(good.json()["sha256"]) == 64
-    again = world.upload(number, 0, sample_pdf())
+    again = world.upload(number, 1, sample_pdf())
     assert again.json()["content_type"] == "application/pdf"
     current = world.handler.get(f"/cases/{number}").json()["materials"]
-    assert [m["content_type"] for m in current if m["position"] == 0] == [
+    assert [m["content_type"] for m in current if m["position"] == 1] == [
         "application/pdf"
     ]
     assert (
-        CaseMaterial.objects.filter(position=0).count() == 2
+        CaseMaterial.objects.filter(position=1).count() == 2
     )  # the first is kept, replaced
 
 
 def test_no_uploads_after_submission(world: World) -> None:
     number = world.apply().json()["number"]
-    late = world.upload(number, 0, sample_pdf())
+    late = world.upload(number, 1, sample_pdf())
     assert late.status_code == 409
     assert late.json()["code"] == "invalid_transition"
 
@@ -80,7 +86,7 @@ def test_orphan_files_are_swept(world: World) -> None:
     from django.core.files.base import ContentFile
 
     number = _draft(world)["number"]
-    world.upload(number, 0, sample_pdf())
+    world.upload(number, 1, sample_pdf())
     case_id = CaseMaterial.objects.first().case_id  # type: ignore[union-attr]
     orphan = default_storage.save(f"cases/{number}/99-deadbeef.pdf", ContentFile(b"x"))
     assert orphan_files_sweep(older_than_seconds=0) >= 1
@@ -94,14 +100,8 @@ def test_one_request_submission_is_all_or_nothing(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tongban.cases.models import Case
-    from tongban.cases.tests.conftest import draft_materials
 
-    needed = [
-        i
-        for i, m in enumerate(draft_materials())
-        # the registration certificate is fetched; the rest come from the applicant
-        if m.get("required", True) and m.get("source") != "legal_entity_registry"
-    ]
+    needed = files_needed()
 
     def post(files: dict[str, bytes], key: str) -> Any:
         import json
@@ -170,7 +170,7 @@ def test_one_request_submission_refuses_a_key_used_for_a_draft(world: World) -> 
         {
             "service_code": REP_CHANGE,
             "form": json.dumps(FORM),
-            "material_0": SimpleUploadedFile("scan.pdf", sample_pdf()),
+            "material_1": SimpleUploadedFile("scan.pdf", sample_pdf()),
         },
         headers={**world.handler._headers(), "Idempotency-Key": "k-draft"},
     )
@@ -185,8 +185,8 @@ def test_a_stored_file_has_a_place_no_other_file_is_given(world: World) -> None:
     """Folders are case numbers and names end in a random part: what a rolled-back
     submission left can never sit where a later case's file goes, nor be taken for it."""
     number = _draft(world)["number"]
-    world.upload(number, 0, sample_pdf())
-    world.upload(number, 0, sample_pdf())  # the same bytes again: a replacement
+    world.upload(number, 1, sample_pdf())
+    world.upload(number, 1, sample_pdf())  # the same bytes again: a replacement
     paths = list(
         CaseMaterial.objects.filter(case__number=number)
         .exclude(file="")
@@ -194,4 +194,4 @@ def test_a_stored_file_has_a_place_no_other_file_is_given(world: World) -> None:
     )
     assert len(paths) == 2
     assert len(set(paths)) == 2
-    assert all(path.startswith(f"cases/{number}/00-") for path in paths)  # a draft's
+    assert all(path.startswith(f"cases/{number}/01-") for path in paths)  # a draft's

@@ -28,7 +28,7 @@ from tongban.cases.tests.conftest import (
     FORM,
     REP_CHANGE,
     World,
-    draft_materials,
+    files_needed,
     sample_pdf,
 )
 from tongban.conf.env import file_storage_from_env
@@ -180,8 +180,8 @@ def test_the_same_file_twice_is_two_objects_and_the_replaced_one_is_kept(
 ) -> None:
     number = _draft(world)
     scan = sample_pdf("同一份")
-    first = world.upload(number, 0, scan)
-    second = world.upload(number, 0, scan)
+    first = world.upload(number, 1, scan)
+    second = world.upload(number, 1, scan)
     assert first.status_code == second.status_code == 201
     stored = _stored(number)
     assert [m.sha256 for m in stored] == [hashlib.sha256(scan).hexdigest()] * 2
@@ -199,7 +199,7 @@ def test_a_material_is_downloaded_through_the_app_after_the_permission_check(
 
     number = _draft(world)
     scan = sample_pdf("下载")
-    uploaded = world.upload(number, 0, scan, name="任命书.pdf")
+    uploaded = world.upload(number, 1, scan, name="任命书.pdf")
     assert uploaded.status_code == 201, uploaded.json()
     (material,) = _stored(number)
     url = reverse("cases:material", args=[number, material.pk])
@@ -235,19 +235,14 @@ def test_a_material_is_downloaded_through_the_app_after_the_permission_check(
 
 def test_refused_uploads_leave_no_object(bucket: Bucket, world: World) -> None:
     number = _draft(world)
-    refused = world.upload(number, 0, b"just some text, not a scan", name="scan.pdf")
+    refused = world.upload(number, 1, b"just some text, not a scan", name="scan.pdf")
     assert refused.status_code == 422
     assert refused.json()["code"] == "material_type_not_allowed"
     assert bucket.keys() == set()
 
     # One request with every file: the earlier files are written to the bucket before the
     # last one is refused, and deleted again.
-    needed = [
-        position
-        for position, material in enumerate(draft_materials())
-        if material.get("required", True)
-        and material.get("source") != "legal_entity_registry"
-    ]
+    needed = files_needed()
     assert len(needed) >= 2
     files = {
         f"material_{p}": SimpleUploadedFile("scan.pdf", sample_pdf()) for p in needed
@@ -271,7 +266,7 @@ def test_orphan_sweep_removes_objects_without_a_row_and_keeps_the_rest(
     # no "cases/" prefix in the bucket at all yet (a local disk has no folder then)
     assert orphan_files_sweep(older_than_seconds=0) == 0
     number = _draft(world)
-    assert world.upload(number, 0, sample_pdf()).status_code == 201
+    assert world.upload(number, 1, sample_pdf()).status_code == 201
     (material,) = _stored(number)
     orphan = default_storage.save(
         f"cases/{material.case_id}/99-deadbeef.pdf", ContentFile(sample_pdf())

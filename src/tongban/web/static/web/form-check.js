@@ -80,7 +80,42 @@
     });
   }
 
+  // A field required only while another field has a given value (`data-required-when`:
+  // [{"field": id, "values": [...]}], from the schema's if/then): required, its asterisk
+  // shown, while any condition holds; the message is the field's own data-msg-required.
+  function conditionHolds(condition) {
+    var other = document.getElementById(condition.field);
+    if (!other) {
+      return false;
+    }
+    return condition.values.some(function (value) {
+      if (typeof value === "boolean") {
+        return other.type === "checkbox" && other.checked === value;
+      }
+      return other.type === "checkbox" ? false : String(value) === other.value;
+    });
+  }
+
+  function applyConditions(form) {
+    form.querySelectorAll("[data-required-when]").forEach(function (field) {
+      var required = JSON.parse(field.dataset.requiredWhen).some(conditionHolds);
+      field.required = required;
+      var mark = document.getElementById(field.id + "_required");
+      if (mark) {
+        mark.hidden = !required;
+      }
+      if (!required && field.classList.contains("is-invalid")) {
+        field.dataset.changed = "1";
+        show(field);
+      }
+    });
+  }
+
   function enhance(form) {
+    applyConditions(form);
+    form.addEventListener("change", function () {
+      applyConditions(form);
+    });
     // Not while the first characters are typed: a field is checked once it has been left
     // (or when it already shows a message), then at every keystroke.
     form.addEventListener("input", function (event) {
