@@ -8,6 +8,14 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
+from tests.e2e.test_cases import (
+    HANDLER,
+    OFFICE,
+    REP_CHANGE,
+    materials_upload,
+    person_login,
+)
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -81,3 +89,45 @@ def test_shoot(browser: Browser, live_instance) -> None:
         page.goto(path)
         page.screenshot(path=str(SCREENSHOTS / name), full_page=viewport is PHONE)
         context.close()
+    # A case: the handler applies for the office; check your answers (desktop), then the
+    # submitted case on a desktop and on a phone.
+    live_instance.tongban(
+        "shell",
+        "-c",
+        "from tongban.accounts.models import Person;"
+        "Person.objects.filter(name='陈美玲').update(level=3)",
+    )
+    context = browser.new_context(
+        base_url=live_instance.urls["web"], viewport=DESKTOP, locale="zh-CN"
+    )
+    page = context.new_page()
+    person_login(page, HANDLER)
+    page.goto(f"/apply/{REP_CHANGE}/")
+    page.get_by_label(OFFICE).check()
+    page.get_by_test_id("apply-acting-submit").click()
+    page.fill("#id_office_name", OFFICE)
+    page.fill("#id_new_representative", "Emma Clarke")
+    page.fill("#id_passport_number", "548812706")
+    page.fill("#id_appointment_date", "2026-11-20")
+    page.get_by_test_id("save-draft").click()
+    materials_upload(page)
+    page.get_by_test_id("check-and-submit").click()
+    page.screenshot(path=str(SCREENSHOTS / "check-answers-zh.png"), full_page=True)
+    page.get_by_test_id("submit").click()
+    number = page.get_by_test_id("case-number").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "case-zh.png"))
+    context.close()
+    context = browser.new_context(
+        base_url=live_instance.urls["web"],
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    person_login(page, HANDLER)
+    page.goto(f"/cases/{number}/")
+    page.screenshot(path=str(SCREENSHOTS / "phone-case-zh.png"), full_page=True)
+    page.goto("/cases/")
+    page.screenshot(path=str(SCREENSHOTS / "phone-cases-zh.png"), full_page=True)
+    context.close()
