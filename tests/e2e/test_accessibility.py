@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from tests.e2e.applicant import RESIDENCE_PERMIT, Applicant, applicant_prepare
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGUMENTS
 from tests.e2e.test_calculator import fill_deadline
+from tests.e2e.test_cases import REP_CHANGE
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +73,11 @@ PAGES = [
     ApplicantPage(
         "apply, errors", f"/apply/{RESIDENCE_PERMIT}/", True, then=_apply_with_errors
     ),
+    ApplicantPage("apply, not for a person", f"/apply/{REP_CHANGE}/", signed_in=True),
     ApplicantPage("my cases", "/cases/", signed_in=True),
+    ApplicantPage("check answers", "/cases/{draft}/check/", signed_in=True),
     ApplicantPage("case, draft", "/cases/{draft}/", signed_in=True),
+    ApplicantPage("check answers", "/cases/{draft}/check/", signed_in=True),
     ApplicantPage("case, submitted", "/cases/{submitted}/", signed_in=True),
 ]
 
