@@ -1,6 +1,7 @@
 """Helpers the accounts services share: identifiers at rest, names, passwords, consents,
 login names (the login guard itself is in `limits.py`)."""
 
+import dataclasses
 import unicodedata
 import uuid
 
@@ -104,6 +105,20 @@ def _document_facts(
                 "invalid_document", message, fields={"nationality": "mismatch"}
             )
         return facts
+    return document_validate(doc_type, number)
+
+
+def _document_identifying(doc_type: str, number: str) -> DocumentFacts:
+    """The facts that find someone already registered (claiming a counter record, a lost
+    phone, a handler or relative named in a grant): the number checked as at
+    registration, but no nationality asked — a passport is found by its type and number,
+    and the nationality stored at registration is not the caller's to restate. The
+    answer's nationality is then empty."""
+    if doc_type in NATIONALITY_ASKED:
+        # The passport's number checks do not depend on the country: any foreign one
+        # lets them run.
+        facts = document_validate(doc_type, number, nationality="GBR")
+        return dataclasses.replace(facts, nationality="")
     return document_validate(doc_type, number)
 
 

@@ -12,7 +12,7 @@ from tongban.accounts.constants import Level, LevelEvidence, SmsPurpose
 from tongban.accounts.identifiers import document_indexes, phone_indexes
 from tongban.accounts.models import ApiSession, Person
 from tongban.accounts.services._common import (
-    _document_facts,
+    _document_identifying,
     _find_by_document,
     _name_clean,
     _password_check,
@@ -83,7 +83,7 @@ def phone_change(
     the client address, and the account's login delay holds here too (`limits.py`). For
     an L2 account the name and number are checked against the registry again.
     """
-    facts = _document_facts(doc_type, doc_number, None)
+    facts = _document_identifying(doc_type, doc_number)
     e164 = phone_normalise(new_phone)
     person = _find_by_document(facts.doc_type, facts.number)
     user = person.user if person is not None else None

@@ -17,6 +17,7 @@ from tongban.accounts.models import Company, Grant, Person
 from tongban.accounts.services._common import (
     _consent,
     _document_facts,
+    _document_identifying,
     _find_by_document,
     _name_clean,
     person_document_set,
@@ -61,7 +62,7 @@ def _scope(all_services: bool, service_codes: list[str]) -> list[str]:
 
 
 def _agent_find(doc_type: str, doc_number: str, name: str) -> Person:
-    facts = _document_facts(doc_type, doc_number, None)
+    facts = _document_identifying(doc_type, doc_number)
     agent = _find_by_document(facts.doc_type, facts.number)
     if agent is None or agent.name != _name_clean(name) or agent.user_id is None:
         raise InvalidInput(

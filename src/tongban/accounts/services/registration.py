@@ -9,6 +9,7 @@ from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.services._common import (
     _consent,
     _document_facts,
+    _document_identifying,
     _find_by_document,
     _name_clean,
     _new_user,
@@ -145,7 +146,7 @@ def person_claim(
     password: str,
 ) -> Person:
     """The person a clerk created takes up their account with the phone recorded for them."""
-    facts = _document_facts(doc_type, doc_number, None)
+    facts = _document_identifying(doc_type, doc_number)
     e164 = phone_normalise(phone)
     _password_check(password)
     person = _find_by_document(facts.doc_type, facts.number)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tongban.accounts.countries import country_alpha3, country_name, country_options
 from tongban.accounts.models import Consent, Person
@@ -28,6 +29,13 @@ GERMAN = ("Lukas Schneider", "C4J7KN2R9", "Deutschland", "DEU")
 PR_GERMAN = ("Anna Müller", "93127619800310001X")  # Shanghai, 276 Germany
 PR_KOREAN = ("PARK JIWOO", "911410198805150046")  # Beijing, 410 Korea
 PR_AMERICAN = ("Robert Miller", "944840197511200056")  # Guangdong, 840 USA
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Any:
+    """The services' messages in Chinese, whatever an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 # --- country names -------------------------------------------------------------------
@@ -546,3 +554,60 @@ def test_an_unreachable_registry_is_said_to_be_the_registrys_fault(
     assert "不是您的信息有误" in flashes[0]
     assert 'data-testid="identity-help"' not in profile
     assert Person.objects.get().level == 1
+
+
+# --- a passport holder is found by the passport alone --------------------------------
+
+
+def test_a_passport_holder_replaces_a_lost_phone_without_restating_the_country(
+    api: Any,
+) -> None:
+    name, number, typed, _alpha3 = BRITISH
+    api.register(
+        name, number, "+44 7911 123456", doc_type="passport", nationality=typed
+    )
+    page = Client()
+    form = {
+        "name": name,
+        "doc_type": "passport",
+        "doc_number": number,
+        "password": PASSWORD,
+        "new_phone": "+44 7400 123456",
+    }
+    sent = page.post("/accounts/phone/change/", {**form, "action": "send_code"})
+    assert 'data-testid="code-sent"' in sent.content.decode()
+    done = page.post(
+        "/accounts/phone/change/",
+        {
+            **form,
+            "action": "submit",
+            "sms_code": api.standins.last_code("+447400123456"),
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[-3000:]
+    assert Person.objects.get().phone_masked == "+44 74****3456"
+
+
+def test_a_passport_holder_can_be_named_as_a_relatives_proxy(api: Any) -> None:
+    name, number, typed, _alpha3 = GERMAN
+    api.register(
+        name, number, "+49 1512 3456789", doc_type="passport", nationality=typed
+    )
+    wife = api.register(
+        "Sophie Schneider",
+        "C7T2KP4M1",
+        "+49 1512 3456780",
+        doc_type="passport",
+        nationality="Germany",
+    )
+    asked = wife.post(
+        "/me/proxies",
+        {
+            "principal_name": name,
+            "principal_doc_type": "passport",
+            "principal_doc_number": number,
+            "relation": "配偶",
+            "valid_until": "2030-12-31",
+        },
+    )
+    assert asked.status_code == 201, asked.json()
