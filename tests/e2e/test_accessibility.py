@@ -77,7 +77,6 @@ PAGES = [
     ApplicantPage("my cases", "/cases/", signed_in=True),
     ApplicantPage("check answers", "/cases/{draft}/check/", signed_in=True),
     ApplicantPage("case, draft", "/cases/{draft}/", signed_in=True),
-    ApplicantPage("check answers", "/cases/{draft}/check/", signed_in=True),
     ApplicantPage("case, submitted", "/cases/{submitted}/", signed_in=True),
 ]
 
