@@ -611,3 +611,28 @@ def test_a_passport_holder_can_be_named_as_a_relatives_proxy(api: Any) -> None:
         },
     )
     assert asked.status_code == 201, asked.json()
+
+
+def test_asked_from_another_page_the_refusal_is_said_there(
+    page: Client, standins: Any
+) -> None:
+    name, number, typed, _alpha3 = AMERICAN  # a real format, not in the registry
+    _register_page(
+        page,
+        standins,
+        name=name,
+        doc_type="passport",
+        doc_number=number,
+        nationality=typed,
+        phone="+1 415 555 0150",
+    )
+    page.get("/accounts/me/")  # the welcome, said once
+    back = page.post("/accounts/me/verify/", {"next": "/accounts/me/data/"})
+    assert back["Location"] == "/accounts/me/data/"
+    there = page.get("/accounts/me/data/").content.decode()
+    flash = re.findall(r'data-testid="flash">(.*?)</div>', there)
+    assert len(flash) == 1 and "政务服务中心窗口" in flash[0]
+    # … and the profile, visited later, shows no stale help.
+    assert (
+        'data-testid="identity-help"' not in page.get("/accounts/me/").content.decode()
+    )

@@ -68,18 +68,21 @@ def profile(request: HttpRequest) -> HttpResponse:
 @_refusals_shown
 def verify_identity(request: HttpRequest) -> HttpResponse:
     person = _person_required(request)
+    profile_url = reverse("accounts:profile")
+    target = _next(request, profile_url)
     try:
         services.identity_verify(person)
     except DomainError as error:
-        if error.code == "identity_mismatch":  # the profile says what can be done
+        if error.code == "identity_mismatch" and target == profile_url:
+            # The profile says, step by step, what can be done.
             request.session[SESSION_IDENTITY_UNCONFIRMED] = str(
                 error.extra.get("registry") or "exit_entry"
             )
-        else:
+        else:  # elsewhere the message says it in one paragraph
             messages.error(request, str(error.message))
     else:
         messages.success(request, _("实名核验通过，您已是 L2 用户。"))
-    return HttpResponseRedirect(_next(request, reverse("accounts:profile")))
+    return HttpResponseRedirect(target)
 
 
 @login_required
