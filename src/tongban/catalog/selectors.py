@@ -233,7 +233,10 @@ def _groups(
                 option.code,
             ),
         )
-        chosen.append((_preferred(options, district).pk, options))
+        shown = _preferred(options, district)
+        # the district shown leads its choice: the searcher's, else the city's
+        options = [shown, *(option for option in options if option is not shown)]
+        chosen.append((shown.pk, options))
     missing = [pk for pk, _options in chosen if pk not in fetched]
     items = {
         **fetched,
@@ -257,13 +260,21 @@ def _grouped_result(
 
 
 def service_search(
-    *, text: str, filters: ServiceFilters, limit: int = 20, offset: int = 0
+    *,
+    text: str,
+    filters: ServiceFilters,
+    limit: int = 20,
+    offset: int = 0,
+    prefer_district: str = "",
 ) -> SearchResult:
     """Search by any name people type; filters narrow; nothing found offers suggestions.
 
     Results are basic items: the implementations of one item in several districts are
-    one group, shown by the filtered district's implementation or else the city's.
+    one group, shown by the filtered district's implementation, else by the district the
+    searcher is known to belong to (`prefer_district`: it orders, it never filters), else
+    by the city's.
     """
+    district = filters.district or prefer_district
     queryset = services_filtered(filters)
     text = search.normalise(text)
     if not text:
@@ -280,9 +291,7 @@ def service_search(
             DistrictOption(pk, code, basic_code, region, DepartmentName(*department))
             for pk, code, basic_code, region, *department in rows
         ]
-        return _grouped_result(
-            ranked, district=filters.district, limit=limit, offset=offset
-        )
+        return _grouped_result(ranked, district=district, limit=limit, offset=offset)
     text, found_referrals = _referrals_for(text)
     query = search.parse_query(text, _synonyms())
     scores = dict(search.index_match(query.groups, every=True))
@@ -294,7 +303,7 @@ def service_search(
         result = _grouped_result(
             [DistrictOption.of(item) for item in candidates],
             fetched={item.pk: item for item in candidates},
-            district=filters.district,
+            district=district,
             limit=limit,
             offset=offset,
         )
@@ -352,12 +361,45 @@ def _near_matches(
     return [found[pk] for pk in chosen]
 
 
-def popular_services(*, limit: int = 8) -> list[ServiceItem]:
-    return list(
+def district_of(acting: Any, person: Any) -> str:
+    """The district a searcher is known to belong to, to show its implementations first:
+    the registered district of the company they act for, else the region of the resident
+    ID of the person they act for (or their own) — the place of household registration,
+    visible in the masked number. "" when nothing says. Duck-typed: the catalogue sits
+    below accounts, which gives the page these objects."""
+    company = getattr(acting, "company", None)
+    if company is not None:
+        return str(getattr(company, "region_code", "") or "")
+    someone = getattr(acting, "person", None) or person
+    if someone is not None and getattr(someone, "doc_type", "") == "resident_id":
+        return str(getattr(someone, "doc_masked", ""))[:6]
+    return ""
+
+
+def popular_services(*, limit: int = 8, prefer_district: str = "") -> list[ServiceItem]:
+    """The most used services, one per basic item (居住证新办 once, not once per district):
+    an item ranks by its most used implementation and shows the searcher's district's
+    implementation, else the city's. Read from the most used rows only, so the home page
+    costs the same however large the catalogue."""
+    rows = (
         ServiceItem.objects.filter(is_retired=False)
-        .select_related("department")
-        .order_by("-popularity", "code")[:limit]
+        .order_by("-popularity", "code")
+        .values_list("pk", "basic_code", "region")[: limit * 6]
     )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, basic_code, region in rows:
+        groups.setdefault(basic_code or str(pk), []).append((pk, region))
+    chosen = []
+    for options in list(groups.values())[:limit]:
+        own = [
+            pk
+            for pk, region in options
+            if prefer_district and region == prefer_district
+        ]
+        city = sorted(options, key=lambda option: (_region_depth(option[1]), option[1]))
+        chosen.append(own[0] if own else city[0][0])
+    found = ServiceItem.objects.select_related("department").in_bulk(chosen)
+    return [found[pk] for pk in chosen]
 
 
 def service_get(*, code: str) -> ServiceItem:

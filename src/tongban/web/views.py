@@ -19,7 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "popular": selectors.popular_services(limit=8),
+            "popular": selectors.popular_services(
+                limit=8,
+                prefer_district=selectors.district_of(
+                    getattr(request, "acting", None), getattr(request, "person", None)
+                ),
+            ),
             "windows": selectors.collections_list(kind=Collection.Kind.WINDOW),
             "bundles": selectors.collections_list(kind=Collection.Kind.BUNDLE),
             "departments": selectors.departments_list(),

@@ -137,3 +137,41 @@ def test_residence_card_is_one_result_with_its_districts(seed):
     ]
     pudong = service_search(text="居住证", filters=ServiceFilters(district="310115"))
     assert pudong.groups[0].item.region == "310115"
+
+
+def test_a_known_district_shows_its_own_first_without_filtering(seed):
+    result = service_search(
+        text="居住证", filters=ServiceFilters(), prefer_district="310115"
+    )
+    found = [group.item.name for group in result.groups]
+    group = result.groups[found.index("居住证新办")]
+    assert group.item.region == "310115"  # 张伟's district, from his resident ID
+    assert [item.region for item in group.implementations] == [
+        "310115",
+        "310000",
+        "310101",
+    ]
+    everywhere = service_search(text="居住证", filters=ServiceFilters())
+    assert result.count == everywhere.count  # it orders, it never filters
+
+
+def test_popular_services_name_each_service_once(seed):
+    from types import SimpleNamespace
+
+    from tongban.catalog.selectors import district_of, popular_services
+
+    popular = popular_services(limit=8)
+    assert len(popular) == 8
+    basic = [item.basic_code for item in popular]
+    assert len(set(basic)) == len(basic)
+    card = next(item for item in popular if item.name == "居住证新办")
+    assert card.region == "310000"
+    zhang = SimpleNamespace(doc_type="resident_id", doc_masked="310115********0317")
+    pudong = district_of(SimpleNamespace(kind="self", company=None, person=None), zhang)
+    assert pudong == "310115"
+    mine = popular_services(limit=8, prefer_district=pudong)
+    assert next(i for i in mine if i.name == "居住证新办").region == "310115"
+    passport = SimpleNamespace(doc_type="passport", doc_masked="53****006")
+    assert district_of(None, passport) == ""
+    company = SimpleNamespace(company=SimpleNamespace(region_code="310101"))
+    assert district_of(company, zhang) == "310101"
