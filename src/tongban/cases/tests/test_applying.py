@@ -142,6 +142,7 @@ def test_check_your_answers_lists_what_is_missing_then_submits(world: World) -> 
     assert case.status == "received"
     after = page.get(f"/cases/{case.number}/")
     text = _text(after)
+    assert case.correction_due is not None
     due = case.correction_due.isoformat()
     assert f"在 {due} 前决定是否受理" in text
     assert "短信发送至" in text and "4567" in text  # the handler's phone, masked
