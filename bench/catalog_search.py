@@ -98,8 +98,14 @@ def synthetic_catalog(root: Path, count: int) -> None:
                 {
                     "code": code,
                     "name": f"第{bureau + 1}局（{region}）",
+                    "name_en": f"Bureau {bureau + 1} ({region})",
                     "region": region,
                     "level": "city" if region == "310000" else "district",
+                    "address": f"合成数据路{index * 10 + bureau + 1}号",
+                    "address_en": f"{index * 10 + bureau + 1} Synthetic Road",
+                    "hours": "Mo-Fr 09:00-17:00; PH off",
+                    "phone": "12345",
+                    "demo": True,
                 }
             )
     services = []

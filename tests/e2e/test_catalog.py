@@ -1,11 +1,12 @@
 """Finding a service in a real browser: search, open the guide, switch district and language."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tongban.catalog.tests.small_catalog import SERVICES, write_catalog
+from tongban.catalog.tests.small_catalog import PUDONG, SERVICES, write_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +50,84 @@ def test_filters_apply_as_they_change_and_nonsense_offers_popular_services(
     page.goto("/services/?q=qxzvw")
     expect(page.locator("#results-title")).to_contain_text("qxzvw")
     expect(page.get_by_test_id("popular")).to_be_visible()
+
+
+def test_every_filter_lives_in_the_url_so_back_and_a_shared_link_work(
+    page: Page, catalog_loaded
+):
+    page.goto("/services/?q=居住证")
+    district, department = (
+        page.locator("#filter-district"),
+        page.locator("#filter-department"),
+    )
+    subject, mode = page.locator("#filter-subject"), page.locator("#filter-mode")
+    channel, no_visit = (
+        page.locator("#filter-channel"),
+        page.locator("#filter-no-visit"),
+    )
+    district.select_option("310115")
+    expect(page).to_have_url(re.compile(r"district=310115"))
+    department.select_option(PUDONG)
+    expect(page).to_have_url(re.compile(f"department={PUDONG}"))
+    # One change at a time, as a person makes them (htmx keeps only the last of the
+    # changes made while a search is on its way, so they make one step of history).
+    subject.select_option("person")
+    expect(page).to_have_url(re.compile(r"subject=person"))
+    mode.select_option("standard")
+    expect(page).to_have_url(re.compile(r"mode=standard"))
+    channel.select_option("web")
+    expect(page).to_have_url(re.compile(r"channel=web"))
+    no_visit.check()
+    expect(page).to_have_url(re.compile(r"no_visit=1"))
+    shared = page.url
+    for name, value in [
+        ("q", "居住证"),
+        ("district", "310115"),
+        ("department", PUDONG),
+        ("subject", "person"),
+        ("mode", "standard"),
+        ("channel", "web"),
+        ("no_visit", "1"),
+    ]:
+        assert f"{name}={value}" in unquote(shared), name
+    expect(page.locator("#results-title")).to_contain_text("1")
+    # Back undoes one filter at a time: the address, the form and the results agree.
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"no_visit=1"))
+    expect(no_visit).not_to_be_checked()
+    expect(channel).to_have_value("web")
+    page.go_back()
+    expect(channel).to_have_value("")
+    expect(mode).to_have_value("standard")
+    page.go_back()
+    expect(mode).to_have_value("")
+    expect(subject).to_have_value("person")
+    page.go_back()
+    expect(subject).to_have_value("")
+    expect(department).to_have_value(PUDONG)
+    page.go_back()
+    expect(department).to_have_value("")
+    expect(district).to_have_value("310115")
+    expect(page.locator("#results-title")).to_contain_text("2")
+    page.go_back()
+    expect(district).to_have_value("")
+    expect(page).to_have_url(re.compile(r"/services/\?q="))
+    # Forward again, and a shared link opens the same search with every filter set.
+    page.go_forward()
+    expect(district).to_have_value("310115")
+    other = page.context.new_page()
+    other.goto(shared)
+    for locator, value in [
+        ("#filter-district", "310115"),
+        ("#filter-department", PUDONG),
+        ("#filter-subject", "person"),
+        ("#filter-mode", "standard"),
+        ("#filter-channel", "web"),
+    ]:
+        expect(other.locator(locator)).to_have_value(value)
+    expect(other.locator("#filter-no-visit")).to_be_checked()
+    expect(other.locator("#search-q")).to_have_value("居住证")
+    expect(other.locator("#results-title")).to_contain_text("1")
 
 
 def test_large_text_mode(page: Page, catalog_loaded):

@@ -20,8 +20,8 @@ from tongban.core.admin import ReadOnlyAdmin
 
 @admin.register(Department)
 class DepartmentAdmin(ReadOnlyAdmin):
-    list_display = ["name", "code", "region", "level", "is_active"]
-    list_filter = ["level", "region", "is_active"]
+    list_display = ["name", "code", "region", "level", "phone", "is_demo", "is_active"]
+    list_filter = ["level", "region", "is_demo", "is_active"]
     search_fields = ["name", "code"]
 
 

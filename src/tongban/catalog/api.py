@@ -22,6 +22,24 @@ class LimitOut(Schema):
 class DepartmentRef(Schema):
     code: str
     name: str
+    name_en: str
+
+
+class ContactOut(Schema):
+    """Where, when and whom to ask: the department's service hall, hours and phone."""
+
+    address: str
+    address_en: str
+    hours: str = Field(
+        description="OpenStreetMap opening_hours syntax, e.g. "
+        "'Mo-Fr 09:00-11:30,13:30-17:00; Sa 09:00-12:00; PH off' (PH off: closed on "
+        "public holidays)"
+    )
+    phone: str = Field(description="as dialled in China: 021-12345678, 12345, 962222")
+    sources: list[str] = Field(description="the public pages that give these values")
+    is_demo: bool = Field(
+        description="plausible stand-ins that no public source confirmed: not real"
+    )
 
 
 class ServiceOut(Schema):
@@ -93,6 +111,7 @@ class ServiceListOut(Schema):
 
 class MaterialOut(Schema):
     name: str
+    name_en: str
     required: bool
     form: str
     copies: int
@@ -114,6 +133,7 @@ class ServiceGuideOut(ServiceOut):
     other_districts: list[DepartmentRef] = Field(
         description="the same basic item elsewhere: code and name of each implementation"
     )
+    contact: ContactOut = Field(description="where to go and whom to ask for this one")
 
 
 class DepartmentOut(Schema):
@@ -123,6 +143,7 @@ class DepartmentOut(Schema):
     region: str
     level: str
     parent: str | None
+    contact: ContactOut
 
 
 class DepartmentDetailOut(DepartmentOut):
@@ -151,7 +172,7 @@ def service_out(item: ServiceItem) -> ServiceOut:
         basic_code=item.basic_code,
         name=item.name,
         name_en=item.name_en,
-        department=DepartmentRef(code=item.department.code, name=item.department.name),
+        department=department_ref(item.department),
         region=item.region,
         subject_types=_values(item.subject_types),
         modes=_values(item.approval_modes),
@@ -207,9 +228,7 @@ def services_search(
                     DistrictOut(
                         code=other.code,
                         region=other.region,
-                        department=DepartmentRef(
-                            code=other.department.code, name=other.department.name
-                        ),
+                        department=department_ref(other.department),
                     )
                     for other in group.implementations
                 ],
@@ -241,9 +260,14 @@ def service_detail(request: HttpRequest, code: str) -> ServiceGuideOut:
         guide=content,
         materials=[MaterialOut(**material) for material in _material_fields(content)],
         other_districts=[
-            DepartmentRef(code=other.code, name=other.department.name)
+            DepartmentRef(
+                code=other.code,
+                name=other.department.name,
+                name_en=other.department.name_en,
+            )
             for other in others
         ],
+        contact=contact_out(item.department),
     )
 
 
@@ -255,6 +279,23 @@ def _material_fields(content: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def department_ref(department: Department | selectors.DepartmentName) -> DepartmentRef:
+    return DepartmentRef(
+        code=department.code, name=department.name, name_en=department.name_en
+    )
+
+
+def contact_out(department: Department) -> ContactOut:
+    return ContactOut(
+        address=department.address,
+        address_en=department.address_en,
+        hours=department.hours,
+        phone=department.phone,
+        sources=department.sources,
+        is_demo=department.is_demo,
+    )
+
+
 def department_out(department: Department) -> DepartmentOut:
     return DepartmentOut(
         code=department.code,
@@ -263,6 +304,7 @@ def department_out(department: Department) -> DepartmentOut:
         region=department.region,
         level=department.level,
         parent=department.parent.code if department.parent else None,
+        contact=contact_out(department),
     )
 
 

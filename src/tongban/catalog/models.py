@@ -17,7 +17,15 @@ class Department(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     description = models.TextField(_("简介"), blank=True)
+    description_en = models.TextField(_("英文简介"), blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
+    # Where, when and whom to ask (catalogue data, checked by the loader; see contact.py).
+    address = models.CharField(_("办理地点"), max_length=300, blank=True)
+    address_en = models.CharField(_("英文办理地点"), max_length=300, blank=True)
+    hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    sources = models.JSONField(_("信息来源"), default=list, blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
 
     class Meta:
         ordering = ["region", "code"]

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tongban import regions
+from tongban.catalog import contact
 from tongban.catalog.constants import (
     ADMINISTRATOR_ROLES,
     ApprovalMode,
@@ -88,7 +89,7 @@ class Fee(Strict):
 
 class Material(Strict):
     name: Name
-    name_en: str = ""
+    name_en: Name  # every material is named in English, for the English pages
     required: bool = True
     form: MaterialForm = MaterialForm.ORIGINAL
     copies: int = Field(default=1, ge=0, le=20)
@@ -176,7 +177,7 @@ class Implementation(Strict):
     basic_code: str
     code_scheme: str = "national"
     name: Name
-    name_en: str = ""
+    name_en: Name  # the English pages name every service in English
     aliases: list[Annotated[str, Field(min_length=1, max_length=50)]] = []
     department: str
     region: str
@@ -270,14 +271,8 @@ class Implementation(Strict):
             and self.promised_limit.value > self.legal_limit.value
         ):
             raise ValueError("the promised limit cannot be longer than the legal limit")
-        if self.is_foreigner_service:
-            if not self.name_en or self.guide_en is None:
-                raise ValueError("a foreigner service needs name_en and guide_en")
-            untranslated = [m.name for m in self.materials if not m.name_en]
-            if untranslated:
-                raise ValueError(
-                    f"a foreigner service needs name_en for every material: {untranslated[0]}"
-                )
+        if self.is_foreigner_service and self.guide_en is None:
+            raise ValueError("a foreigner service needs guide_en")
         fields = (self.form or {}).get("properties") or {}
         online = [m for m in self.materials if m.source == MaterialSource.ONLINE_FORM]
         if online and not self.form:
@@ -335,15 +330,66 @@ def ordered_properties(schema: dict[str, Any] | None) -> list[tuple[str, Any]]:
     return [(name, properties[name]) for name in order]
 
 
+PublicUrl = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
+Address = Annotated[str, Field(min_length=6, max_length=300)]
+
+
 class Department(Strict):
     code: str
     name: Name
-    name_en: str = ""
+    name_en: Name
     short_name: str = ""
     region: str
     level: Level
     parent: str | None = None
     description: Text = ""
+    description_en: Text = ""
+    # Where, when and whom to ask, on every guide of the department's services: the
+    # service hall, its opening hours (contact.py's syntax) and the consultation phone.
+    address: Address
+    address_en: Address
+    hours: Annotated[str, Field(max_length=200)]
+    phone: Annotated[str, Field(max_length=40)]
+    # The public page(s) the values are taken from; or `demo: true` where any of them
+    # is a plausible stand-in that no public source confirmed (shown so on the page).
+    source: PublicUrl | list[PublicUrl] | None = None
+    demo: bool = False
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_as_dialled(cls, phone: str) -> str:
+        if not contact.phone_is_valid(phone):
+            raise ValueError(
+                f"{phone!r} is not a phone number as dialled in China "
+                f"({contact.PHONE_FORMATS})"
+            )
+        return phone
+
+    @field_validator("hours")
+    @classmethod
+    def _hours_well_formed(cls, hours: str) -> str:
+        try:
+            contact.hours_parse(hours)
+        except ValueError as error:
+            raise ValueError(
+                f"{hours!r}: {error} (write e.g. 'Mo-Fr 09:00-11:30,13:30-17:00; PH off')"
+            ) from None
+        return hours
+
+    @model_validator(mode="after")
+    def _sourced_or_demo(self) -> Self:
+        if not self.source and not self.demo:
+            raise ValueError(
+                "address, hours and phone need a public source (source: <url>), "
+                "or demo: true where no public source confirms them"
+            )
+        return self
+
+    @property
+    def sources(self) -> list[str]:
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, str) else list(self.source)
 
     @field_validator("code")
     @classmethod

@@ -81,12 +81,14 @@ def _read(path: Path, model: type[BaseModel], problems: list[str], root: Path) -
             ):
                 entries = next(iter(data.values()), []) or []
                 entry = entries[location[1]] if location[1] < len(entries) else {}
-                key = (
-                    entry.get("code") or entry.get("key")
+                key, name = (
+                    (entry.get("code") or entry.get("key"), entry.get("name"))
                     if isinstance(entry, dict)
-                    else None
+                    else (None, None)
                 )
                 item = f" item {key or '#' + str(location[1] + 1)}"
+                if isinstance(name, str) and name:
+                    item += f" ({name})"  # a code alone does not say which one
                 location = location[2:]
             field_name = ".".join(str(part) for part in location) or (
                 "(item)" if item else "(file)"
@@ -313,6 +315,13 @@ def _departments_save(departments_file: DepartmentsFile) -> dict[str, Department
                 "region": entry.region,
                 "level": entry.level,
                 "description": entry.description,
+                "description_en": entry.description_en,
+                "address": entry.address,
+                "address_en": entry.address_en,
+                "hours": entry.hours,
+                "phone": entry.phone,
+                "sources": entry.sources,
+                "is_demo": entry.demo,
                 "is_active": True,
                 "parent": None,
             },
@@ -415,8 +424,17 @@ def catalog_dump(*, root: Path) -> int:
                 "level": department.level,
                 "parent": department.parent.code if department.parent else None,
                 "description": department.description,
+                "description_en": department.description_en,
+                "address": department.address,
+                "address_en": department.address_en,
+                "hours": department.hours,
+                "phone": department.phone,
+                "source": department.sources[0]
+                if len(department.sources) == 1
+                else department.sources,
+                "demo": department.is_demo,
             }.items()
-            if value not in ("", None)
+            if value not in ("", None, [], False)
         }
         for department in Department.objects.filter(is_active=True).select_related(
             "parent"

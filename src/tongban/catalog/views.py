@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tongban import regions
 from tongban.catalog import selectors
@@ -13,6 +15,31 @@ from tongban.catalog.selectors import ServiceFilters
 from tongban.core.errors import DomainError, NotFound
 
 PAGE_SIZE = 20
+
+# The guide's sections, by the id of their heading; a guide of this many sections or more
+# opens with a contents list of links to them (as GOV.UK's guides do).
+GUIDE_SECTIONS: list[tuple[str, Promise]] = [
+    ("about", _("事项说明")),
+    ("who", _("谁可以申请")),
+    ("materials", _("申请材料")),
+    ("time", _("办理时限")),
+    ("fee", _("收费")),
+    ("how", _("怎么办")),
+    ("contact", _("办理地点和咨询")),
+    ("faq", _("常见问题")),
+]
+CONTENTS_FROM_SECTIONS = 5
+
+
+def _guide_contents(content: dict[str, Any], department: Any) -> list[tuple[str, Any]]:
+    """The sections this guide shows (as guide.html decides), when there are enough."""
+    shown = {"about", "who", "materials", "time", "fee", "how"}
+    if department.address or department.hours or department.phone:
+        shown.add("contact")
+    if content.get("faq") or (content.get("guide_en") or {}).get("faq"):
+        shown.add("faq")
+    sections = [(anchor, title) for anchor, title in GUIDE_SECTIONS if anchor in shown]
+    return sections if len(sections) >= CONTENTS_FROM_SECTIONS else []
 
 
 def _districts() -> list[regions.Region]:
@@ -60,9 +87,13 @@ def search(request: HttpRequest) -> HttpResponse:
         has_next=page * PAGE_SIZE < result.count,
         query_string=query.urlencode(),
     )
+    # A filter changed: only the results. Back or Forward (htmx asks for the page again,
+    # the search form being kept out of its history cache): the whole page, its form
+    # set from the address.
+    htmx = getattr(request, "htmx", None)
     template = (
         "catalog/_results.html"
-        if getattr(request, "htmx", False)
+        if htmx and not htmx.history_restore_request
         else "catalog/search.html"
     )
     return render(request, template, context)
@@ -91,6 +122,7 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
             "region": regions.get(item.region),
             "others": selectors.service_other_districts(item=item),
             "no_visit": selectors.is_no_visit(item),
+            "contents": _guide_contents(version.content, item.department),
         },
     )
 
@@ -118,9 +150,11 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
             "title": found.name,
             "title_en": found.name_en,
             "description": found.description,
+            "description_en": found.description_en,
             "items": items,
             "region": regions.get(found.region),
             "kind": "department",
+            "department": found,
         },
     )
 

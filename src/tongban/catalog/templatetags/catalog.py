@@ -1,12 +1,13 @@
 """Template helpers of the catalogue: vocabulary labels and names in the reader's language."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import translation
 
 from tongban import regions
-from tongban.catalog import constants
+from tongban.catalog import constants, contact
 from tongban.workdays.constants import limit_phrase
 
 register = template.Library()
@@ -79,3 +80,16 @@ def district_name(item: Any) -> str:
     if translation.get_language() == "en" and item.department.name_en:
         return str(item.department.name_en)
     return region.name if region else str(item.region)
+
+
+@register.filter
+def hours_lines(hours: str) -> list[str]:
+    """A department's opening hours (`Mo-Fr 09:00-17:00; PH off`) as people say them,
+    one line per rule, in the reader's language."""
+    return contact.hours_lines(hours or "")
+
+
+@register.filter
+def host(url: str) -> str:
+    """The site a link goes to (english.shanghai.gov.cn), to name a source briefly."""
+    return urlsplit(url).hostname or url

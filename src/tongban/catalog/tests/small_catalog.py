@@ -9,22 +9,41 @@ import yaml
 CITY = "11310000002419825J"  # a well-formed code for a city bureau (test data)
 PUDONG = "11310115002439439M"
 
-DEPARTMENTS = [
+DEPARTMENTS: list[dict[str, Any]] = [
     {
         "code": CITY,
         "name": "上海市公安局",
         "name_en": "Shanghai Public Security Bureau",
         "region": "310000",
         "level": "city",
+        "address": "上海市黄浦区福州路185号",
+        "address_en": "185 Fuzhou Road, Huangpu District, Shanghai",
+        "hours": "Mo-Fr 09:00-11:30,13:30-17:00; Sa 09:00-12:00; PH off",
+        "phone": "12345",
+        "source": "https://www.example.gov.cn/contact",
     },
     {
         "code": PUDONG,
         "name": "浦东新区公安分局",
+        "name_en": "Pudong Branch, Shanghai Public Security Bureau",
         "region": "310115",
         "level": "district",
         "parent": CITY,
+        "description": "浦东新区居住证受理。",
+        "description_en": "Residence permit applications in Pudong.",
+        "address": "上海市浦东新区合欢路2号",
+        "address_en": "2 Hehuan Road, Pudong New Area, Shanghai",
+        "hours": "Mo-Fr 09:00-17:00; PH off",
+        "phone": "021-12345678",
+        "demo": True,
     },
 ]
+
+
+NAMES_EN = {
+    "居住证新办": "Application for a Shanghai residence permit",
+    "居住证签注": "Annual endorsement of a Shanghai residence permit",
+}
 
 
 def service(
@@ -34,6 +53,7 @@ def service(
         "code": f"{basic}-{region}000000-000-{department}-1-00",
         "basic_code": basic,
         "name": name,
+        "name_en": NAMES_EN.get(name, f"{name} (English)"),
         "department": department,
         "region": region,
         "level": "city" if region == "310000" else "district",
@@ -51,10 +71,16 @@ def service(
         "materials": [
             {
                 "name": "居民身份证",
+                "name_en": "Resident identity card",
                 "source": "population_registry",
                 "source_document": "居民身份证",
             },
-            {"name": "居住证明", "form": "copy", "may_be_supplied_later": True},
+            {
+                "name": "居住证明",
+                "name_en": "Proof of residence",
+                "form": "copy",
+                "may_be_supplied_later": True,
+            },
         ],
     }
     entry.update(fields)

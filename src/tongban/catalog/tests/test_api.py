@@ -7,6 +7,12 @@ from tongban.catalog.tests.small_catalog import CITY, PUDONG, SERVICES, write_ca
 
 pytestmark = pytest.mark.django_db
 
+CITY_REF = {
+    "code": CITY,
+    "name": "上海市公安局",
+    "name_en": "Shanghai Public Security Bureau",
+}
+
 
 @pytest.fixture
 def small_catalog(tmp_path):
@@ -27,11 +33,11 @@ def test_search_lists_with_count_and_items(client, small_catalog):
         {
             "code": SERVICES[2]["code"],
             "region": "310000",
-            "department": {"code": CITY, "name": "上海市公安局"},
+            "department": CITY_REF,
         }
     ]
     assert first["name"] == "居住证新办"
-    assert first["department"] == {"code": CITY, "name": "上海市公安局"}
+    assert first["department"] == CITY_REF
     assert first["modes"] == ["standard"]
     assert first["legal_limit"] == {"value": 15, "unit": "working_days"}
     assert first["promised_limit"] == {"value": 10, "unit": "working_days"}
@@ -86,6 +92,19 @@ def test_a_guide_has_its_materials_and_other_districts(client, small_catalog):
         SERVICES[1]["code"],
     ]
     assert body["guide"]["legal_basis"] == "《居住证暂行条例》第十条"
+    assert [m["name_en"] for m in body["materials"]] == [
+        "Resident identity card",
+        "Proof of residence",
+    ]
+    # Where to go and whom to ask for Pudong's implementation: stand-in values, said so.
+    assert body["contact"] == {
+        "address": "上海市浦东新区合欢路2号",
+        "address_en": "2 Hehuan Road, Pudong New Area, Shanghai",
+        "hours": "Mo-Fr 09:00-17:00; PH off",
+        "phone": "021-12345678",
+        "sources": [],
+        "is_demo": True,
+    }
 
 
 def test_unknown_codes_are_404(client, small_catalog):
@@ -104,6 +123,14 @@ def test_departments_windows_and_bundles(client, small_catalog):
     departments = client.get("/api/v1/departments").json()
     assert [d["code"] for d in departments] == [CITY, PUDONG]
     assert departments[1]["parent"] == CITY
+    assert departments[0]["contact"] == {
+        "address": "上海市黄浦区福州路185号",
+        "address_en": "185 Fuzhou Road, Huangpu District, Shanghai",
+        "hours": "Mo-Fr 09:00-11:30,13:30-17:00; Sa 09:00-12:00; PH off",
+        "phone": "12345",
+        "sources": ["https://www.example.gov.cn/contact"],
+        "is_demo": False,
+    }
     detail = client.get(f"/api/v1/departments/{PUDONG}").json()
     assert [s["code"] for s in detail["services"]] == [SERVICES[1]["code"]]
     assert client.get("/api/v1/windows").json()[0]["key"] == "residents"

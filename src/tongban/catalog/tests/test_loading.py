@@ -4,11 +4,17 @@ import copy
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from tongban.catalog.models import CatalogLoad, ServiceItem, ServiceVersion
+from tongban.catalog.models import (
+    CatalogLoad,
+    Department,
+    ServiceItem,
+    ServiceVersion,
+)
 from tongban.catalog.selectors import (
     ServiceFilters,
     service_get,
@@ -16,7 +22,13 @@ from tongban.catalog.selectors import (
     service_version_get,
 )
 from tongban.catalog.services import CatalogInvalid, catalog_dump, catalog_load
-from tongban.catalog.tests.small_catalog import SERVICES, write_catalog
+from tongban.catalog.tests.small_catalog import (
+    CITY,
+    DEPARTMENTS,
+    PUDONG,
+    SERVICES,
+    write_catalog,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +111,7 @@ def test_dump_then_load_changes_nothing(tmp_path):
     [
         (
             {"channels": ["web", "fax"]},
-            "services/residence.yaml: item {code} field channels.1",
+            "services/residence.yaml: item {code} (居住证新办) field channels.1",
         ),
         ({"region": "999999"}, "field region"),
         ({"promised_limit": {"value": 30, "unit": "working_days"}}, "promised limit"),
@@ -122,7 +134,15 @@ def test_dump_then_load_changes_nothing(tmp_path):
             "field workflow.steps",
         ),
         (
-            {"materials": [{"name": "身份证", "source": "population_registry"}]},
+            {
+                "materials": [
+                    {
+                        "name": "身份证",
+                        "name_en": "ID card",
+                        "source": "population_registry",
+                    }
+                ]
+            },
             "names the document",
         ),
         (
@@ -130,6 +150,7 @@ def test_dump_then_load_changes_nothing(tmp_path):
                 "materials": [
                     {
                         "name": "新任代表的护照",
+                        "name_en": "New representative's passport",
                         "source": "exit_entry_registry",
                         "source_document": "护照信息",
                         "holder_field": "passport_number",
@@ -139,7 +160,11 @@ def test_dump_then_load_changes_nothing(tmp_path):
             "holder_field 'passport_number' of 新任代表的护照 is not a field",
         ),
         (
-            {"materials": [{"name": "简历", "holder_field": "passport_number"}]},
+            {
+                "materials": [
+                    {"name": "简历", "name_en": "CV", "holder_field": "passport_number"}
+                ]
+            },
             "holder_field is only for a material the government fetches",
         ),
     ],
@@ -217,3 +242,127 @@ def test_every_seed_item_has_a_form_titled_in_chinese_and_english():
                 problems.append(f"{item.name}: {name} enum_en does not match enum")
     assert ServiceItem.objects.filter(is_retired=False).count() >= 40
     assert problems == []
+
+
+# --- where, when and whom to ask: each department's hall, hours and phone ----------------
+
+
+def _with_department(tmp_path, change=None, drop=()):
+    """The small catalogue with its district department changed; the problems it has."""
+    departments = copy.deepcopy(DEPARTMENTS)
+    departments[1].update(change or {})
+    for key in drop:
+        departments[1].pop(key)
+    root = write_catalog(tmp_path)
+    (root / "departments.yaml").write_text(
+        yaml.safe_dump({"departments": departments}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogInvalid) as error:
+        catalog_load(root=root, actor="test")
+    assert ServiceItem.objects.count() == 0
+    assert Department.objects.count() == 0
+    return "\n".join(error.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("change", "drop", "expected"),
+    [
+        (
+            {"phone": "12345678"},
+            (),
+            "field phone: Value error, '12345678' is not a phone number as dialled",
+        ),
+        ({"phone": "021-1234567"}, (), "'021-1234567' is not a phone number"),
+        ({"phone": "021 12345678"}, (), "is not a phone number"),
+        ({}, ("hours",), "field hours: Field required"),
+        ({"hours": "9-17"}, (), "'9-17' is not a day or a range of days (Mo-Fr)"),
+        ({"hours": "Mo-Fr 9:00-17:00"}, (), "'9:00-17:00' is not a time span"),
+        ({"hours": "Mo-Fr 17:00-09:00"}, (), "must end after it starts"),
+        (
+            {"hours": "Mo-Fr 09:00-12:00,11:00-17:00"},
+            (),
+            "must start after the span before it ends",
+        ),
+        ({"hours": "Mo-Fr 09:00-17:00; Fr 09:00-12:00"}, (), "an earlier rule names"),
+        ({"hours": "Fr-Mo 09:00-17:00"}, (), "runs backwards"),
+        ({"hours": "Mo-Su off; PH off"}, (), "the office is never open"),
+        ({"hours": "Mo-Fr 09:00-17:00;"}, (), "an empty rule"),
+        ({}, ("address_en",), "field address_en: Field required"),
+        ({}, ("name_en",), "field name_en: Field required"),
+        (
+            {"demo": False},
+            (),
+            "address, hours and phone need a public source (source: <url>), "
+            "or demo: true where no public source confirms them",
+        ),
+        ({"source": "www.example.gov.cn"}, (), "field source"),
+    ],
+)
+def test_a_department_without_a_sound_hall_hours_or_phone_loads_nothing(
+    tmp_path, change, drop, expected
+):
+    problems = _with_department(tmp_path, change, drop)
+    # The problem names the file, the department (its code and name) and the field.
+    assert f"departments.yaml: item {PUDONG} (浦东新区公安分局)" in problems
+    assert expected in problems
+
+
+def test_a_material_or_service_without_an_english_name_loads_nothing(tmp_path):
+    broken = copy.deepcopy(SERVICES)
+    del broken[0]["name_en"]
+    del broken[2]["materials"][1]["name_en"]
+    with pytest.raises(CatalogInvalid) as error:
+        catalog_load(root=write_catalog(tmp_path, broken), actor="test")
+    assert error.value.problems == [
+        f"services/residence.yaml: item {SERVICES[0]['code']} (居住证新办) "
+        "field name_en: Field required",
+        f"services/residence.yaml: item {SERVICES[2]['code']} (居住证签注) "
+        "field materials.1.name_en: Field required",
+    ]
+    assert ServiceItem.objects.count() == 0
+
+
+def test_each_department_is_loaded_with_its_hall_hours_phone_and_source(tmp_path):
+    catalog_load(root=write_catalog(tmp_path / "a"), actor="test")
+    city, pudong = (
+        Department.objects.get(code=CITY),
+        Department.objects.get(code=PUDONG),
+    )
+    assert (city.address, city.hours, city.phone) == (
+        "上海市黄浦区福州路185号",
+        "Mo-Fr 09:00-11:30,13:30-17:00; Sa 09:00-12:00; PH off",
+        "12345",
+    )
+    assert city.address_en == "185 Fuzhou Road, Huangpu District, Shanghai"
+    assert (city.sources, city.is_demo) == (
+        ["https://www.example.gov.cn/contact"],
+        False,
+    )
+    assert (pudong.phone, pudong.sources, pudong.is_demo) == ("021-12345678", [], True)
+    # Dumped and loaded back, the same.
+    catalog_dump(root=tmp_path / "dumped")
+    dumped = yaml.safe_load((tmp_path / "dumped" / "departments.yaml").read_text())
+    by_code = {entry["code"]: entry for entry in dumped["departments"]}
+    assert by_code[CITY]["source"] == "https://www.example.gov.cn/contact"
+    assert "demo" not in by_code[CITY]
+    assert by_code[PUDONG]["demo"] is True
+    assert "source" not in by_code[PUDONG]
+    catalog_load(root=tmp_path / "dumped", actor="test")
+    assert Department.objects.get(code=PUDONG).is_demo is True
+
+
+def test_every_seed_department_says_where_when_and_whom_and_whether_it_is_real():
+    catalog_load(root=Path(settings.PROJECT_DIR) / "catalog", actor="test")
+    departments = list(Department.objects.filter(is_active=True))
+    assert len(departments) >= 20
+    for department in departments:
+        assert department.address and department.address_en, department.name
+        assert department.hours and department.phone, department.name
+        assert department.name_en, department.name
+        assert department.sources or department.is_demo, department.name
+    # Real values only where a public page gives them, and that page is cited.
+    sourced = [d for d in departments if not d.is_demo]
+    assert sourced and all(
+        url.startswith("https://") for d in sourced for url in d.sources
+    )

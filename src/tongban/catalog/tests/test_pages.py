@@ -1,6 +1,7 @@
 """Catalogue pages: home, results, guide, department, window and bundle; both languages."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from django.conf import settings
 
 from tongban.catalog.models import CatalogLoad, ServiceItem
 from tongban.catalog.services import catalog_load
-from tongban.catalog.tests.small_catalog import CITY, SERVICES, write_catalog
+from tongban.catalog.tests.small_catalog import CITY, PUDONG, SERVICES, write_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,117 @@ def test_visa_says_on_the_page_that_it_is_handled_by_exit_entry(client):
     chinese = client.get("/services/", {"q": "签证"}).content.decode()
     assert "外国人签证的签发、延期和换发由公安机关出入境管理部门办理" in chinese
     assert "示例数据" in chinese  # the office's address is marked as not yet checked
+
+
+def test_a_filter_change_gets_the_results_and_back_gets_the_whole_page(
+    client, small_catalog
+):
+    query = {"q": "居住证", "district": "310115", "channel": "web"}
+    changed = client.get("/services/", query, headers={"HX-Request": "true"})
+    assert "<html" not in changed.content.decode()
+    assert 'id="results"' in changed.content.decode()
+    # Back or Forward: htmx keeps the search out of its cache and asks for the page again.
+    restored = client.get(
+        "/services/",
+        query,
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ).content.decode()
+    assert "<html" in restored and 'hx-history="false"' in restored
+    assert 'value="310115" selected' in restored
+    assert 'value="web" selected' in restored  # every filter is in the form
+
+
+def test_a_guide_says_where_when_and_whom_to_ask_and_marks_demo_values(
+    client, small_catalog
+):
+    city = client.get(f"/services/{SERVICES[0]['code']}/").content.decode()
+    contact = city[city.index('data-testid="contact"') :]
+    assert "办理地点和咨询" in contact
+    assert "上海市黄浦区福州路185号" in contact
+    assert (
+        "周一至周五 9:00–11:30、13:30–17:00<br>周六 9:00–12:00<br>法定节假日休息"
+        in (contact)
+    )
+    assert '<a class="d-inline-block py-2 py-sm-0" href="tel:12345"' in contact
+    assert 'href="https://www.example.gov.cn/contact"' in contact  # its source
+    assert "示例数据，非真实信息" not in city
+    pudong = client.get(f"/services/{SERVICES[1]['code']}/").content.decode()
+    assert 'data-testid="contact-demo">示例数据，非真实信息</span>' in pudong
+    assert "上海市浦东新区合欢路2号" in pudong and 'href="tel:021-12345678"' in pudong
+    # The department's own page says the same.
+    department = client.get(f"/departments/{PUDONG}/").content.decode()
+    assert (
+        "上海市浦东新区合欢路2号" in department and "示例数据，非真实信息" in department
+    )
+
+
+def test_a_guide_opens_with_a_contents_list_of_its_sections(client, small_catalog):
+    html = client.get(f"/services/{SERVICES[0]['code']}/").content.decode()
+    contents = html[html.index('data-testid="contents"') :]
+    contents = contents[: contents.index("</nav>")]
+    assert "本页内容" in contents
+    anchors = re.findall(r'href="#([a-z]+)"', contents)
+    assert anchors == ["about", "who", "materials", "time", "fee", "how", "contact"]
+    for anchor in anchors:  # each link leads to a heading of the page
+        assert re.search(rf'<h2 id="{anchor}"', html), anchor
+    assert html.index('data-testid="contents"') < html.index('<h2 id="about"')
+
+
+def test_english_pages_name_departments_and_materials_in_english(client, small_catalog):
+    guide = client.get(f"/en/services/{SERVICES[1]['code']}/").content.decode()
+    assert "Pudong Branch, Shanghai Public Security Bureau" in guide
+    assert "浦东新区公安分局" not in guide
+    materials = guide[guide.index('id="materials"') : guide.index('id="time"')]
+    assert "Resident identity card" in materials and "Proof of residence" in materials
+    assert "居民身份证</strong>" not in materials
+    assert "2 Hehuan Road, Pudong New Area, Shanghai" in guide
+    results = client.get("/en/services/", {"q": "居住证"}).content.decode()
+    assert "Shanghai Public Security Bureau" in results
+    assert ">上海市公安局<" not in results
+    department = client.get(f"/en/departments/{PUDONG}/").content.decode()
+    assert "Residence permit applications in Pudong." in department
+    assert (
+        "浦东新区居住证受理" not in department
+        and "浦东新区（310115）" not in department
+    )
+    assert "2 Hehuan Road, Pudong New Area, Shanghai" in department
+
+
+def test_english_contact_names_one_department_days_and_demo_values(
+    client, small_catalog
+):
+    guide = client.get(f"/en/services/{SERVICES[0]['code']}/").content.decode()
+    contact = guide[guide.index('data-testid="contact"') :]
+    assert "Where to go and who to ask" in contact
+    assert '<dt class="col-sm-3">Department</dt>' in contact
+    assert (
+        "Monday to Friday 9:00–11:30, 13:30–17:00<br>Saturday 9:00–12:00<br>"
+        "Closed on public holidays" in contact
+    )
+    assert "185 Fuzhou Road, Huangpu District, Shanghai" in contact
+    assert "Contents" in guide
+    pudong = client.get(f"/en/services/{SERVICES[1]['code']}/").content.decode()
+    assert "Demo data, not real" in pudong
+
+
+def test_the_case_summary_names_the_department_in_the_readers_language():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    case = SimpleNamespace(
+        number="TB-1",
+        get_status_display=lambda: "已收件",
+        item={"name": "居住证新办", "name_en": "Residence permit"},
+        department=SimpleNamespace(
+            name="浦东新区公安分局", name_en="Pudong Branch, Public Security Bureau"
+        ),
+    )
+    with translation.override("en"):
+        html = render_to_string("cases/_summary.html", {"case": case})
+    assert '<dt class="col-sm-4">Department</dt>' in html
+    assert "Pudong Branch, Public Security Bureau" in html
+    with translation.override("zh-hans"):
+        html = render_to_string("cases/_summary.html", {"case": case})
+    assert '<dt class="col-sm-4">部门</dt><dd class="col-sm-8">浦东新区公安分局' in html
