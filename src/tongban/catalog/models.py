@@ -35,6 +35,12 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_contact(self) -> bool:
+        """Whether the guide can say where, when or whom to ask (the loader requires all
+        three; rows written otherwise may lack them)."""
+        return bool(self.address or self.hours or self.phone)
+
 
 class CatalogLoad(models.Model):
     """One publication of the catalogue: who, when, from where, and what it changed."""

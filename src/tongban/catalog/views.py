@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban import regions
 from tongban.catalog import selectors
 from tongban.catalog.constants import ApprovalMode, Channel, SubjectType
-from tongban.catalog.models import Collection
+from tongban.catalog.models import Collection, Department
 from tongban.catalog.selectors import ServiceFilters
 from tongban.core.errors import DomainError, NotFound
 
@@ -31,10 +31,12 @@ GUIDE_SECTIONS: list[tuple[str, Promise]] = [
 CONTENTS_FROM_SECTIONS = 5
 
 
-def _guide_contents(content: dict[str, Any], department: Any) -> list[tuple[str, Any]]:
+def _guide_contents(
+    content: dict[str, Any], department: Department
+) -> list[tuple[str, Promise]]:
     """The sections this guide shows (as guide.html decides), when there are enough."""
     shown = {"about", "who", "materials", "time", "fee", "how"}
-    if department.address or department.hours or department.phone:
+    if department.has_contact:
         shown.add("contact")
     if content.get("faq") or (content.get("guide_en") or {}).get("faq"):
         shown.add("faq")
