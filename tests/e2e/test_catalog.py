@@ -130,6 +130,26 @@ def test_every_filter_lives_in_the_url_so_back_and_a_shared_link_work(
     expect(other.locator("#results-title")).to_contain_text("1")
 
 
+def test_a_guide_on_a_phone_opens_with_its_contents_and_says_whom_to_call(
+    page: Page, catalog_loaded
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/services/{SERVICES[1]['code']}/")
+    contents = page.get_by_test_id("contents")
+    expect(contents.get_by_role("link")).to_have_count(7)
+    link = contents.get_by_role("link", name="办理地点和咨询")
+    assert link.bounding_box()["height"] >= 44  # a tap target on a phone
+    link.click()
+    expect(page).to_have_url(re.compile(r"#contact$"))
+    expect(page.locator("#contact")).to_be_in_viewport()
+    expect(page.get_by_test_id("contact-demo")).to_have_text("示例数据，非真实信息")
+    expect(page.get_by_test_id("contact-phone")).to_have_attribute(
+        "href", "tel:021-12345678"
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone
+
+
 def test_large_text_mode(page: Page, catalog_loaded):
     page.goto("/services/")
     before = page.evaluate(
