@@ -76,7 +76,13 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     try:
         result = selectors.service_search(
-            text=text, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            text=text,
+            filters=filters,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            prefer_district=selectors.district_of(
+                getattr(request, "acting", None), getattr(request, "person", None)
+            ),
         )
     except DomainError as error:
         context["error"] = error

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-__all__ = ["Region", "all_regions", "ancestors", "exists", "get", "search"]
+__all__ = [
+    "Region",
+    "all_regions",
+    "ancestors",
+    "english_name",
+    "exists",
+    "get",
+    "search",
+]
 
 _CODE = re.compile(r"[0-9]{6}")
 
@@ -92,3 +100,33 @@ def search(text: str, limit: int = 20) -> list[Region]:
         key=lambda region: (not region.is_current, region.name != query, region.code)
     )
     return hits[:limit]
+
+
+# GB/T 2260 names regions in Chinese only. The English names of the regions the platform
+# serves, as their governments write them (Pudong is a "New Area"); pinyin from a
+# dictionary would misread 长宁 (Chang-, not Zhang-) and 闵行 (-hang, not -xing).
+ENGLISH_NAMES = {
+    "310000": "Shanghai",
+    "310100": "Shanghai",
+    "310101": "Huangpu District",
+    "310104": "Xuhui District",
+    "310105": "Changning District",
+    "310106": "Jing'an District",
+    "310107": "Putuo District",
+    "310109": "Hongkou District",
+    "310110": "Yangpu District",
+    "310112": "Minhang District",
+    "310113": "Baoshan District",
+    "310114": "Jiading District",
+    "310115": "Pudong New Area",
+    "310116": "Jinshan District",
+    "310117": "Songjiang District",
+    "310118": "Qingpu District",
+    "310120": "Fengxian District",
+    "310151": "Chongming District",
+}
+
+
+def english_name(code: str) -> str:
+    """The region's English name where the platform knows it, else ""."""
+    return ENGLISH_NAMES.get(code, "")

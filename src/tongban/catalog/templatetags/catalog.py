@@ -70,6 +70,16 @@ def limit(value: dict[str, Any] | None) -> str:
 
 
 @register.filter
+def region_name(region: Any) -> str:
+    """A region (`regions.Region`) by its English name on English pages where known."""
+    if translation.get_language() == "en":
+        english = regions.english_name(region.code)
+        if english:
+            return english
+    return str(region.name)
+
+
+@register.filter
 def district_name(item: Any) -> str:
     """Where an implementation is handled: the district's name, or its office in English.
 

@@ -169,3 +169,15 @@ def test_counts_and_table_shape() -> None:
         assert len(r.code) == 6 and r.code.isdigit() and r.name
         assert 1980 <= r.first_year <= 2025
         assert r.last_year is None or r.first_year <= r.last_year <= 2019
+
+
+def test_shanghai_districts_have_their_english_names() -> None:
+    from tongban import regions
+
+    assert regions.english_name("310115") == "Pudong New Area"
+    assert regions.english_name("310105") == "Changning District"
+    assert regions.english_name("310112") == "Minhang District"
+    assert regions.english_name("110101") == ""  # not served: the Chinese name is shown
+    for code in regions.ENGLISH_NAMES:
+        region = regions.get(code)
+        assert region is not None and region.is_current, code
