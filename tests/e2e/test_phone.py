@@ -131,12 +131,21 @@ def one_character_lines(page: Page) -> list[str]:
     )
 
 
+def large_text_on(page: Page, live_instance: Any) -> None:
+    page.context.add_cookies(
+        [{"name": "tongban_large_text", "value": "1", "url": live_instance.urls["web"]}]
+    )
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["standard", "large-text"])
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_every_applicant_page_has_room_and_tap_targets_on_a_phone(
-    phone: Page, applicant: Applicant, prefix: str
+    phone: Page, live_instance: Any, applicant: Applicant, prefix: str, large: bool
 ) -> None:
     from tests.e2e.test_accessibility import PAGES
 
+    if large:
+        large_text_on(phone, live_instance)
     problems: list[str] = []
     for spec in PAGES:
         path = prefix + spec.path.format(
@@ -206,15 +215,7 @@ def test_the_case_page_fits_a_phone(
     phone: Page, live_instance: Any, applicant: Applicant, prefix: str, large: bool
 ) -> None:
     if large:
-        phone.context.add_cookies(
-            [
-                {
-                    "name": "tongban_large_text",
-                    "value": "1",
-                    "url": live_instance.urls["web"],
-                }
-            ]
-        )
+        large_text_on(phone, live_instance)
     for number in (applicant.draft, applicant.submitted):
         phone.goto(f"{prefix}/cases/{number}/")
         expect(phone.get_by_test_id("case-number")).to_have_text(number)
