@@ -108,7 +108,8 @@ def test_visa_and_passport_say_plainly_who_handles_them(seed, query):
     assert "不在本平台办理" in referral.notice
     assert referral.office is not None
     assert referral.office["name"] == "上海市公安局出入境管理局"
-    assert referral.office["is_demo"] is True  # the address is not checked yet
+    assert not referral.office.get("is_demo")  # hall and hotline cited in the YAML
+    assert referral.office["address"] == "上海市浦东新区民生路1500号"
 
 
 def test_residence_permit_finds_the_residence_card_and_names_exit_entry(seed):
