@@ -198,11 +198,11 @@ def test_correction_notice_and_supplement(browser: Browser, demo) -> None:
 
     handler.goto(f"/cases/{number}/")
     expect(handler.get_by_test_id("timeline")).to_contain_text("须经公证认证")
-    first = handler.locator("[data-testid=material-0]")
-    first.locator("input[type=file]").set_input_files(
+    appointment = handler.locator("[data-testid=material-1]")  # the 任免文件 asked for
+    appointment.locator("input[type=file]").set_input_files(
         {"name": "notarised.pdf", "mimeType": "application/pdf", "buffer": _pdf()}
     )
-    first.get_by_role("button", name="上传").click()
+    appointment.get_by_role("button", name="上传").click()
     handler.get_by_test_id("supplement").click()
     expect(handler.get_by_test_id("case-status")).to_have_text("已收件，待受理")
 
