@@ -182,7 +182,9 @@ def test_visa_says_on_the_page_that_it_is_handled_by_exit_entry(client):
     assert "12367" in html
     chinese = client.get("/services/", {"q": "签证"}).content.decode()
     assert "外国人签证的签发、延期和换发由公安机关出入境管理部门办理" in chinese
-    assert "民生路1500号" in chinese and "示例数据" not in chinese  # cited, not a stand-in
+    assert (
+        "民生路1500号" in chinese and "示例数据" not in chinese
+    )  # cited, not a stand-in
 
 
 def test_a_filter_change_gets_the_results_and_back_gets_the_whole_page(
