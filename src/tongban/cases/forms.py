@@ -46,11 +46,13 @@ class SchemaBoundField(BoundField):
 class SchemaForm(forms.Form):
     bound_field_class = SchemaBoundField
     # field → the (controlling field, values) pairs any one of which makes it required
-    required_when: dict[str, list[tuple[str, list[Any]]]]
+    required_when: dict[str, list[tuple[str, list[Any]]]] = {}  # noqa: RUF012
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for name, conditions in self.required_when.items():
+            if name not in self.fields:
+                continue  # a rule naming no field of the form: the service's check says it
             if cleaned.get(name) not in (None, ""):
                 continue
             holds = any(cleaned.get(other) in values for other, values in conditions)

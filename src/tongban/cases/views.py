@@ -23,7 +23,7 @@ from tongban.cases.forms import (
     form_values,
     schema_form,
 )
-from tongban.cases.materials import material_upload, materials_status
+from tongban.cases.materials import material_upload, materials_fetch, materials_status
 from tongban.cases.models import Case
 from tongban.cases.timeline import timeline_for
 from tongban.catalog.selectors import service_get
@@ -321,6 +321,9 @@ def case_check(request: HttpRequest, number: str) -> HttpResponse:
                 _("申请已提交，办件编号 %(number)s。") % {"number": case.number},
             )
             return redirect("cases:detail", number=case.number)
+    # What the government holds is asked for again, as submitting would: a registry that
+    # was down, or a document number put right since the draft, is not a missing material.
+    materials_fetch(case)
     schema = case.version.content.get("form")
     return render(
         request,

@@ -9,7 +9,7 @@ from django.test import Client
 
 from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.models import Person
-from tongban.cases.forms import required_when, schema_form
+from tongban.cases.forms import required_when, rule_message, schema_form
 from tongban.cases.models import Case
 from tongban.cases.tests.conftest import (
     CHAN,
@@ -166,8 +166,23 @@ def test_a_conditional_requirement_is_checked_by_the_form_and_marked_for_the_bro
     }
     family = schema_form(SOLE_TRADER_FORM, {"organisation_form": "家庭经营"})
     assert not family.is_valid()
-    assert family.errors["family_members"] == ["请填写此项。"]
+    assert family.errors["family_members"] == [rule_message("required")]
     alone = schema_form(SOLE_TRADER_FORM, {"organisation_form": "个人经营"})
     assert alone.is_valid(), alone.errors
     widget = str(schema_form(SOLE_TRADER_FORM)["family_members"])
     assert "data-required-when" in widget and "id_organisation_form" in widget
+
+
+def test_a_document_the_registry_holds_is_fetched_again_on_the_check_page(
+    world: World,
+) -> None:
+    """A draft made while nothing could be fetched: the check page asks again, as
+    submitting would, rather than send the applicant to upload what the government has."""
+    from tongban.cases.models import CaseMaterial
+
+    draft = world.handler.post("/cases", {"service_code": REP_CHANGE, "form": FORM})
+    number = draft.json()["number"]
+    CaseMaterial.objects.filter(case__number=number, file="").delete()  # as if down
+    page = _page(CHAN[0], f"company:{world.company_id}")
+    page.get("/cases/" + number + "/check/")
+    assert CaseMaterial.objects.filter(case__number=number, file="").exists()
