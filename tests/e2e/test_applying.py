@@ -23,19 +23,6 @@ EMMA_CLARKE = "548812706"  # held by the exit-entry stand-in: her passport is fe
 NOBODY = "561234987"  # a passport number the exit-entry registry does not hold
 
 
-@pytest.fixture(scope="module")
-def demo(live_instance):
-    live_instance.tongban("catalog", "load")
-    live_instance.tongban("demo_data")
-    live_instance.tongban(
-        "shell",
-        "-c",
-        "from tongban.accounts.models import Person;"
-        "Person.objects.filter(name='陈美玲').update(level=3)",
-    )
-    return live_instance
-
-
 def _snake_case(text: str) -> list[str]:
     return re.findall(r"\b[a-z]+_[a-z_]+\b", text)
 

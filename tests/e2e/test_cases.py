@@ -15,21 +15,6 @@ OFFICE = "英国示范贸易有限公司上海代表处"
 HANDLER = "810000199005050026"  # 陈美玲, the office's handler in the demo data
 
 
-@pytest.fixture(scope="module")
-def demo(live_instance):
-    live_instance.tongban("catalog", "load")
-    live_instance.tongban("demo_data")
-    # Registration services ask for L3 (remote face verification), which arrives with the
-    # e-signature issue; until then the handler is raised to L3 as that step would.
-    live_instance.tongban(
-        "shell",
-        "-c",
-        "from tongban.accounts.models import Person;"
-        "Person.objects.filter(name='陈美玲').update(level=3)",
-    )
-    return live_instance
-
-
 def _pdf() -> bytes:
     from reportlab.pdfgen import canvas
 

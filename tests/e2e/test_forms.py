@@ -11,19 +11,6 @@ from tests.e2e.test_cases import HANDLER, OFFICE, REP_CHANGE, person_login
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def demo(live_instance):
-    live_instance.tongban("catalog", "load")
-    live_instance.tongban("demo_data")
-    live_instance.tongban(
-        "shell",
-        "-c",
-        "from tongban.accounts.models import Person;"
-        "Person.objects.filter(name='陈美玲').update(level=3)",
-    )
-    return live_instance
-
-
 def test_a_half_typed_date_is_pointed_out_before_the_form_is_sent(
     page: Page, demo
 ) -> None:

@@ -136,12 +136,11 @@ def subject_check(item: ServiceItem, principal: Principal) -> None:
     )
 
 
-def application_check(
-    *, person: Person, service_code: str, acting_for: str
-) -> ServiceItem:
-    """What would refuse this person applying now, before they fill anything in: the item,
-    its online channel, whom they act for (and that it may apply for the item), and the
-    assurance level — the checks a case's creation makes, in the same order."""
+def _applying_checked(
+    person: Person, service_code: str, acting_for: str, channel: str, prefer: str = ""
+) -> tuple[ServiceItem, str, Principal]:
+    """The refusals of applying, in order: the item in force, an online channel it offers,
+    whom the person acts for (and that it may apply for the item), the level."""
     item = (
         ServiceItem.objects.select_related("current", "department")
         .filter(code=service_code, is_retired=False)
@@ -149,11 +148,22 @@ def application_check(
     )
     if item is None or item.current is None:
         raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
-    _channel(item, "")
+    channel = _channel(item, channel, prefer)
     principal = acting_resolve(person, acting_for, service_code=service_code)
     subject_check(item, principal)
     level_require(
         person, int(item.current.content.get("min_assurance_level", Level.L1))
+    )
+    return item, channel, principal
+
+
+def application_check(
+    *, person: Person, service_code: str, acting_for: str
+) -> ServiceItem:
+    """What would refuse this person applying now, before they fill anything in — the
+    checks a case's creation makes, writing nothing."""
+    item, _channel_used, _principal = _applying_checked(
+        person, service_code, acting_for, ""
     )
     return item
 
@@ -175,18 +185,8 @@ def _case_new(
     prefer: str = "",
 ) -> Case:
     """A case built, not saved: the item in force, whom it is for, the level it needs."""
-    item = (
-        ServiceItem.objects.select_related("current", "department")
-        .filter(code=service_code, is_retired=False)
-        .first()
-    )
-    if item is None or item.current is None:
-        raise NotFound("not_found", _("没有这个事项，或它已停止办理。"))
-    channel = _channel(item, channel, prefer)
-    principal = acting_resolve(person, acting_for, service_code=service_code)
-    subject_check(item, principal)
-    level_require(
-        person, int(item.current.content.get("min_assurance_level", Level.L1))
+    item, channel, principal = _applying_checked(
+        person, service_code, acting_for, channel, prefer
     )
     now = clock.now()
     return Case(
