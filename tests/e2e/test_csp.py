@@ -5,20 +5,14 @@ and a violation, when there is one, is seen."""
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.test_cases import (  # noqa: F401 — `demo` is the fixture
-    HANDLER,
-    _page,
-    demo,
-    person_login,
-    staff_login,
-)
+from tests.e2e.test_cases import HANDLER, _page, person_login, staff_login
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_injected_inline_script_is_refused_and_seen(
     browser: Browser,
-    demo,  # noqa: F811
+    demo,
 ) -> None:
     page = _page(browser, demo)
     page.goto("/")
@@ -34,7 +28,7 @@ def test_an_injected_inline_script_is_refused_and_seen(
 
 def test_the_main_pages_load_with_no_violation(
     browser: Browser,
-    demo,  # noqa: F811
+    demo,
 ) -> None:
     anonymous = _page(browser, demo)
     for path in (
