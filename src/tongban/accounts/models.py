@@ -47,6 +47,14 @@ class Person(models.Model):
     phone_masked = models.CharField(_("手机号"), max_length=32, blank=True)
     phone_confirmed_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
+    # The language SMS, email and the English version of notices are written in (one of
+    # settings.LANGUAGES); notices and decisions themselves are always issued in Chinese.
+    language = models.CharField(
+        _("语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     level = models.PositiveSmallIntegerField(
         _("认证等级"), choices=Level.choices, default=Level.NONE
