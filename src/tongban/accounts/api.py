@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -29,6 +30,7 @@ from tongban.accounts.schemas import (
     GrantOut,
     PasswordResetIn,
     PhoneChangeIn,
+    ProfileChangeIn,
     ProfileOut,
     ProxyIn,
     RefreshIn,
@@ -88,6 +90,7 @@ def _profile(person: Person) -> dict[str, Any]:
         "email_confirmed": person.email_confirmed_at is not None,
         "level": person.level,
         "level_evidence": person.level_evidence,
+        "language": person.language,
         "acting": [_acting_out(o) for o in selectors.acting_options(person)],
     }
 
@@ -141,7 +144,7 @@ def sms_code_send(request: HttpRequest, payload: SmsCodeIn) -> Status:
     "/auth/register", response={201: TokenOut}, summary="Register a person (L1)"
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
-    person = services.person_register(**payload.dict())
+    person = services.person_register(**payload.dict(), page_language=get_language())
     return Status(201, _tokens(services.api_session_open(_user_of(person))))
 
 
@@ -219,6 +222,15 @@ def phone_change(request: HttpRequest, payload: PhoneChangeIn) -> Status:
 @router.get("/me", response=ProfileOut, auth=bearer)
 def me(request: HttpRequest) -> dict[str, Any]:
     return _profile(person_required(request))
+
+
+@router.patch("/me", response=ProfileOut, auth=bearer, summary="Change my settings")
+def me_change(request: HttpRequest, payload: ProfileChangeIn) -> dict[str, Any]:
+    """The language SMS, email and the English version of notices are written in."""
+    person = services.person_language_set(
+        person=person_required(request), language=payload.language, channel="api"
+    )
+    return _profile(person)
 
 
 @router.post("/me/identity-verification", response=ProfileOut, auth=bearer)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
@@ -205,6 +206,16 @@ class PhoneChangeForm(_Form):
 
 class EmailForm(_Form):
     email = forms.CharField(label=_("电子邮箱"), max_length=254)
+
+
+class LanguageForm(_Form):
+    """The language a person is written to in (one of settings.LANGUAGES)."""
+
+    language = forms.ChoiceField(
+        label=_("短信、邮件和消息的语言"),
+        choices=lambda: settings.LANGUAGES,
+        help_text=_("通知书和决定书以中文为准；选择英文时另附英文译本。"),
+    )
 
 
 class CompanyForm(_Form):

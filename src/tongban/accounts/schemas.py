@@ -31,6 +31,12 @@ class RegisterIn(Schema):
     phone: str
     sms_code: str
     password: str
+    language: str | None = Field(
+        None,
+        description="the language SMS and email are written in: zh-hans or en; by "
+        "default en for a passport or permanent residence card or an English request "
+        "(Accept-Language), else zh-hans",
+    )
 
 
 class ClaimIn(Schema):
@@ -106,7 +112,12 @@ class ProfileOut(Schema):
     email_confirmed: bool
     level: int
     level_evidence: str
+    language: str = Field(description="what SMS and email are written in: zh-hans, en")
     acting: list[ActingOut]
+
+
+class ProfileChangeIn(Schema):
+    language: str = Field(description="zh-hans or en")
 
 
 class EligibilityOut(Schema):
@@ -188,6 +199,11 @@ class CounterPersonIn(Schema):
     doc_number: str
     nationality: str | None = None
     phone: str = ""
+    language: str | None = Field(
+        None,
+        description="zh-hans or en; by default en for a passport or permanent "
+        "residence card, else zh-hans",
+    )
 
 
 class StaffPersonOut(Schema):

@@ -11,9 +11,12 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_tasks_db import DatabaseBackend
 
@@ -65,6 +68,22 @@ def preference_set(*, person: Person, channel: str, enabled: bool) -> None:
     )
 
 
+def message_render(
+    templates: tuple[Promise, Promise], context: dict[str, Any], language: str
+) -> tuple[str, str]:
+    """An event's title and text in `language`. A value with an English twin in the
+    context (`service` and `service_en`, `department` and `department_en`, …) is
+    written by its twin in English where the twin is not empty; lazy values (待定) are
+    translated here, in `language`."""
+    if language == "en":
+        context = {
+            key: context.get(f"{key}_en") or value for key, value in context.items()
+        }
+    with translation.override(language):
+        title, text = (str(template) % context for template in templates)
+        return title, text
+
+
 def notify(
     *,
     people: "Iterable[Person]",
@@ -72,7 +91,8 @@ def notify(
     context: dict[str, Any],
     case: CaseKey | None = None,
 ) -> list[Notification]:
-    """Tell people of an event: one inbox message each, and SMS / email as each allows.
+    """Tell people of an event: one inbox message each, and SMS / email as each allows,
+    each in the person's language (`Person.language`).
 
     Written in bulk (a step tells its filer and the person or company it is for), so a
     step costs three statements however many people hear of it.
@@ -80,15 +100,17 @@ def notify(
     recipients = list({p.pk: p for p in people}.values())
     if not recipients:
         return []
-    title_template, text_template = TEMPLATES[event]
-    title, text = str(title_template) % context, str(text_template) % context
+    texts = {
+        language: message_render(TEMPLATES[event], context, language)
+        for language in {person.language for person in recipients}
+    }
     now = clock.now()
     notifications = Notification.objects.bulk_create(
         Notification(
             recipient=person,
             event=event,
-            title=title,
-            body=text,
+            title=texts[person.language][0],
+            body=texts[person.language][1],
             case_id=None if case is None else case.pk,
             created_at=now,
         )
@@ -111,7 +133,7 @@ def notify(
         ):
             addresses.append((Channel.EMAIL, person.email))
         messages += [
-            _outbox_message(notification, channel, address, now)
+            _outbox_message(notification, channel, address, now, person.language)
             for channel, address in addresses
         ]
     if messages:
@@ -128,9 +150,11 @@ def notify_staff(
     case: CaseKey | None = None,
 ) -> int:
     """Tell staff on their workbench; by email too for events that need someone to act
-    (`STAFF_EMAIL_EVENTS`) when the staff member has an address. Answers how many."""
-    title_template, text_template = STAFF_TEMPLATES[event]
-    title, text = str(title_template) % context, str(text_template) % context
+    (`STAFF_EMAIL_EVENTS`) when the staff member has an address. Answers how many.
+    Written in the administration's working language (`LANGUAGE_CODE`), whatever the
+    language of the page the step was taken on."""
+    language = settings.LANGUAGE_CODE
+    title, text = message_render(STAFF_TEMPLATES[event], context, language)
     now = clock.now()
     recipients = list({u.pk: u for u in users}.values())
     notifications = Notification.objects.bulk_create(
@@ -146,7 +170,7 @@ def notify_staff(
     )
     if event in STAFF_EMAIL_EVENTS:
         messages = [
-            _outbox_message(notification, Channel.EMAIL, address, now)
+            _outbox_message(notification, Channel.EMAIL, address, now, language)
             for user, notification in zip(recipients, notifications, strict=True)
             if (address := str(getattr(user, "email", "") or ""))
         ]
@@ -157,16 +181,29 @@ def notify_staff(
     return len(notifications)
 
 
+def sms_signed(text: str, language: str) -> str:
+    """An SMS as the gateway sends it: the platform's signature first, in `language`."""
+    with translation.override(language):
+        return _("【通办】%(text)s") % {"text": text}
+
+
 def _outbox_message(
-    notification: Notification, channel: str, address: str, now: dt.datetime
+    notification: Notification,
+    channel: str,
+    address: str,
+    now: dt.datetime,
+    language: str | None = None,
 ) -> OutboxMessage:
-    """A message of `notification` to send by `channel`, the address encrypted."""
+    """A message of `notification` to send by `channel`, the address encrypted; its
+    text already in the recipient's `language` (by default Chinese), an SMS signed in
+    it."""
+    language = language or settings.LANGUAGE_CODE
     return OutboxMessage(
         notification=notification,
         channel=channel,
         to_encrypted=protect.encrypt(address, context="outbox.to"),
         subject=notification.title,
-        body=f"【通办】{notification.body}"
+        body=sms_signed(notification.body, language)
         if channel == Channel.SMS
         else notification.body,
         next_attempt_at=now,

@@ -43,6 +43,7 @@ from tongban.accounts.services.grants import (
 )
 from tongban.accounts.services.levels import identity_verify, level_require
 from tongban.accounts.services.logins import login_password, login_sms
+from tongban.accounts.services.preferences import person_language_set
 from tongban.accounts.services.registration import (
     person_claim,
     person_create_at_counter,
@@ -91,6 +92,7 @@ __all__ = [
     "person_data_export",
     "person_document_set",
     "person_identity_read",
+    "person_language_set",
     "person_phone_set",
     "person_register",
     "phone_change",

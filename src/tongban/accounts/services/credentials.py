@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Level, LevelEvidence, SmsPurpose
@@ -143,13 +144,15 @@ def email_add(*, person: Person, email: str, confirm_url: str) -> str:
         salt="tongban.email",
     )
     link = confirm_url.replace("TOKEN", token)
+    with translation.override(person.language):  # the person's, not the page's
+        subject = _("通办：确认您的电子邮箱")
+        body = _(
+            "请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。"
+        ) % {"link": link}
     try:
         send_mail(
-            subject=_("通办：确认您的电子邮箱"),
-            message=_(
-                "请在 24 小时内打开以下链接确认电子邮箱：\n%(link)s\n如非本人操作，请忽略。"
-            )
-            % {"link": link},
+            subject=subject,
+            message=body,
             from_email=None,
             recipient_list=[address],
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import ConsentKind, Level, LevelEvidence, SmsPurpose
 from tongban.accounts.identifiers import phone_indexes
+from tongban.accounts.languages import language_require, registration_language
 from tongban.accounts.models import Person, StaffProfile
 from tongban.accounts.services._common import (
     _consent,
@@ -34,9 +35,19 @@ def person_register(
     phone: str,
     sms_code: str,
     password: str,
+    page_language: str | None = None,
+    language: str | None = None,
 ) -> Person:
-    """A new L1 account: the document is checked first, then the phone's code."""
+    """A new L1 account: the document is checked first, then the phone's code.
+
+    It is written to in `language` when one is chosen, else in English for a foreigner's
+    document or a registration on an English page (`page_language`), else in Chinese."""
     facts = _document_facts(doc_type, doc_number, nationality)
+    chosen = (
+        language_require(language)
+        if language
+        else registration_language(doc_type=facts.doc_type, page_language=page_language)
+    )
     clean_name = _name_clean(name)
     e164 = phone_normalise(phone)
     _password_check(password)
@@ -65,6 +76,7 @@ def person_register(
                 level_evidence=LevelEvidence.PHONE,
                 level_at=now,
                 phone_confirmed_at=now,
+                language=chosen,
                 created_at=now,
             )
             person_document_set(person, facts)
@@ -77,7 +89,11 @@ def person_register(
                 actor=user,
                 subject_type="person",
                 subject_id=person.pk,
-                data={"doc_type": person.doc_type, "level": person.level},
+                data={
+                    "doc_type": person.doc_type,
+                    "level": person.level,
+                    "language": person.language,
+                },
             )
     except (
         IntegrityError
@@ -98,13 +114,21 @@ def person_create_at_counter(
     doc_number: str,
     nationality: str | None,
     phone: str = "",
+    language: str | None = None,
 ) -> Person:
-    """A person whose original document a clerk has seen; no login until they claim it."""
+    """A person whose original document a clerk has seen; no login until they claim it.
+    Written to in `language`, by default English for a foreigner's document, else
+    Chinese (the counter's page language says nothing of the person's)."""
     if not staff.has_role(StaffRole.INTAKE_CLERK):
         raise Forbidden("not_authorised", _("只有受理人员可以在窗口建立档案。"))
     facts = _document_facts(doc_type, doc_number, nationality)
     clean_name = _name_clean(name)
     e164 = phone_normalise(phone) if phone.strip() else ""
+    chosen = (
+        language_require(language)
+        if language
+        else registration_language(doc_type=facts.doc_type, page_language=None)
+    )
     if _find_by_document(facts.doc_type, facts.number) is not None:
         raise Conflict("already_registered", _("该证件已有档案，请按证件号查询。"))
     now = clock.now()
@@ -114,6 +138,7 @@ def person_create_at_counter(
             level=Level.L2,
             level_evidence=LevelEvidence.IN_PERSON,
             level_at=now,
+            language=chosen,
             created_at=now,
             created_by=staff.user,
             created_by_department=staff.department,

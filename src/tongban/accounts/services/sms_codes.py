@@ -3,12 +3,14 @@
 import secrets
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongban.accounts import constants as c
 from tongban.accounts.constants import SmsPurpose
 from tongban.accounts.identifiers import phone_indexes
-from tongban.accounts.models import SmsChallenge
+from tongban.accounts.languages import registration_language
+from tongban.accounts.models import Person, SmsChallenge
 from tongban.accounts.services._common import (
     _document_facts,
     phone_index,
@@ -29,6 +31,7 @@ def sms_code_send(
     doc_type: str = DocumentType.RESIDENT_ID,
     doc_number: str = "",
     nationality: str | None = None,
+    page_language: str | None = None,
 ) -> str:
     """Send a one-time code to a phone at a person's request; answers the phone in E.164.
 
@@ -37,23 +40,33 @@ def sms_code_send(
     per client address (`core.remote.client_address`: behind our proxy, the one it saw)
     and for the whole platform — see `limits.py`; a refusal is 429 and says when to try
     again. A gateway that does not answer is a 503 and leaves nothing behind.
+
+    The text is in the language of the person the phone belongs to; for registration, in
+    the one the account will have (`registration_language`: the document, the page).
     """
     if purpose == SmsPurpose.REGISTER:
-        _document_facts(doc_type, doc_number, nationality)
+        facts = _document_facts(doc_type, doc_number, nationality)
     e164 = phone_normalise(phone)
     if purpose not in SmsPurpose.values:
         raise InvalidInput("invalid_purpose", _("不支持的验证码用途。"))
+    page_language = page_language or translation.get_language()
+    if purpose == SmsPurpose.REGISTER:
+        language = registration_language(
+            doc_type=facts.doc_type, page_language=page_language
+        )
+    else:
+        holder = Person.objects.filter(phone_index__in=phone_indexes(e164)).first()
+        language = holder.language if holder is not None else page_language
     index = phone_index(e164)
     _sms_code_allow(phone_indexes=phone_indexes(e164), client_address=client_address)
     now = clock.now()
     code = f"{secrets.randbelow(10**c.SMS_CODE_LENGTH):0{c.SMS_CODE_LENGTH}d}"
-    text = _(
-        "【通办】您的验证码为 %(code)s，%(minutes)d 分钟内有效，用于%(purpose)s。请勿告诉他人。"
-    ) % {
-        "code": code,
-        "minutes": int(c.SMS_CODE_LIFETIME.total_seconds() // 60),
-        "purpose": SmsPurpose(purpose).label,
-    }
+    text = sms_code_text(
+        code=code,
+        minutes=int(c.SMS_CODE_LIFETIME.total_seconds() // 60),
+        purpose=purpose,
+        language=language,
+    )
     with transaction.atomic(durable=True):
         SmsChallenge.objects.create(
             purpose=purpose,
@@ -69,6 +82,14 @@ def sms_code_send(
                 "sms_unavailable", _("短信暂时无法发送，请稍后再试。")
             ) from error
     return e164
+
+
+def sms_code_text(*, code: str, minutes: int, purpose: str, language: str) -> str:
+    """The SMS that carries a code, in `language`."""
+    with translation.override(language):
+        return _(
+            "【通办】您的验证码为 %(code)s，%(minutes)d 分钟内有效，用于%(purpose)s。请勿告诉他人。"
+        ) % {"code": code, "minutes": minutes, "purpose": SmsPurpose(purpose).label}
 
 
 def _sms_code_verify(*, e164: str, purpose: str, code: str) -> SmsChallenge:

@@ -30,8 +30,28 @@ def profile(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     if person is None:
         return redirect("accounts:staff_home")
-    email_form = f.EmailForm(request.POST or None)
-    if request.method == "POST" and email_form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    changing_language = posted is not None and posted.get("action") == "language"
+    language_form = f.LanguageForm(
+        posted if changing_language else None, initial={"language": person.language}
+    )
+    email_form = f.EmailForm(None if changing_language else posted)
+    if (
+        changing_language
+        and language_form.is_valid()
+        and _attempt(
+            language_form,
+            lambda: services.person_language_set(
+                person=person,
+                language=language_form.cleaned_data["language"],
+                channel="web",
+            ),
+        )
+        is not None
+    ):
+        messages.success(request, _("已保存：今后的短信、邮件和消息将使用所选语言。"))
+        return redirect("accounts:profile")
+    if not changing_language and email_form.is_bound and email_form.is_valid():
         url = request.build_absolute_uri(
             reverse("accounts:email_confirm", kwargs={"token": "TOKEN"})
         )
@@ -49,6 +69,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "email_form": email_form,
+            "language_form": language_form,
             "options": selectors.acting_options(person),
             "pending": selectors.proxy_requests_pending(person),
             "nationality": (

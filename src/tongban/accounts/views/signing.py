@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     sms_code=data["sms_code"] or "",
                     password=data["password"] or "",
+                    page_language=get_language(),
                 ),
             )
             if person is not None and person.user is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.accounts.models import Person, StaffProfile
 from tongban.audit.services import audit_record
@@ -19,8 +20,13 @@ from tongban.cases.events import Happened, accepted_by_law, event_record
 from tongban.cases.machine import TRANSITIONS, role_for
 from tongban.cases.models import Case, CaseDocument
 from tongban.cases.numbers import number_next
+from tongban.cases.services.documents import (
+    document_facts,
+    document_render_queue,
+    prefers_english,
+)
 from tongban.catalog.constants import StaffRole, WorkflowStep
-from tongban.catalog.models import ServiceItem
+from tongban.catalog.models import Department, ServiceItem
 from tongban.core import clock
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tongban.notifications.messages import TEMPLATES
@@ -58,19 +64,21 @@ def document_issue(case: Case, kind: str, content: dict[str, Any]) -> CaseDocume
     name = case.department.short_name or case.department.name
     word = DOCUMENT_WORD[DocumentKind(kind)]
     serial = number_next(f"doc:{case.department.code}:{kind}:{now.year}")
-    return CaseDocument.objects.create(
+    document = CaseDocument.objects.create(
         case=case,
         kind=kind,
         number=f"{name}{word}字〔{now.year}〕{serial:05d}号",
         issued_at=now,
         content={
-            "department": case.department.name,
-            "case_number": case.number,
-            "service": case.item.name,
+            **document_facts(case, kind),
             "date": clock.today().isoformat(),
             **content,
         },
+        has_english=prefers_english(case),
     )
+    # rendered and stored by the worker once the step commits (services/documents.py)
+    document_render_queue(document)
+    return document
 
 
 def approval_mode(item: ServiceItem) -> str:
@@ -121,10 +129,14 @@ def _concerned(case: Case) -> list[Person]:
 
 
 def _context(case: Case) -> dict[str, Any]:
+    """What messages of a case say, each name with its English twin (`<key>_en`), which
+    notifications use for people written to in English; 待定 stays lazy, translated
+    into each recipient's language."""
     return {
         "service": case.item.name,
+        "service_en": case.item.name_en,
         "number": case.number,
-        "legal_deadline": iso(case.legal_deadline) or _("待定"),
+        "legal_deadline": iso(case.legal_deadline) or gettext_lazy("待定"),
     }
 
 
@@ -134,6 +146,13 @@ def tell(case: Case, happened: Happened) -> None:
     if event not in TEMPLATES:
         return
     context = {**_context(case), **happened.data}
+    if "department_code" in context:  # forwarded: the department it went to
+        context["department_en"] = (
+            Department.objects.filter(code=context["department_code"])
+            .values_list("name_en", flat=True)
+            .first()
+            or ""
+        )
     notify(people=_concerned(case), event=event, context=context, case=case)
 
 

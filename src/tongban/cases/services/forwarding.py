@@ -111,7 +111,10 @@ def case_forward(
                 target.department_id,
                 role_for(WorkflowStep.ACCEPT, workflow_of(forwarded)),
             ),
-            {"from_department": case.department.name},
+            {
+                "from_department": case.department.name,
+                "from_department_en": case.department.name_en,
+            },
         )
         case.closing_type = ClosingType.FORWARDED
         case.closed_at = now
