@@ -105,6 +105,8 @@ def synthetic_catalog(root: Path, count: int) -> None:
                     "address_en": f"{index * 10 + bureau + 1} Synthetic Road",
                     "hours": "Mo-Fr 09:00-17:00; PH off",
                     "phone": "12345",
+                    "review_body": "上海市人民政府",
+                    "review_body_en": "Shanghai Municipal People's Government",
                     "demo": True,
                 }
             )

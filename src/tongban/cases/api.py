@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -119,6 +119,7 @@ def _out(
                 "number": d.number,
                 "issued_at": d.issued_at,
                 "content": d.content,
+                "has_english": d.has_english,
             }
             for d in documents
         ],
@@ -311,11 +312,21 @@ def case_withdraw(
     "/cases/{number}/documents/{document_number}.pdf", auth=bearer, openapi_extra=PDF
 )
 def case_document(
-    request: HttpRequest, number: str, document_number: str
+    request: HttpRequest,
+    number: str,
+    document_number: str,
+    lang: Literal["zh-hans", "en"] = Query(
+        "zh-hans",
+        description="zh-hans: the document as issued, in Chinese; en: its English "
+        "version for reference (the Chinese text prevails), only where the document "
+        "says `has_english` — else 404",
+    ),
 ) -> HttpResponse:
-    """A notice or decision of the case as PDF."""
+    """A notice or decision of the case as PDF: the bytes stored when it was issued."""
     return document_response(
-        selectors.case_for_person(_person(request), number), document_number
+        selectors.case_for_person(_person(request), number),
+        document_number,
+        english=lang == "en",
     )
 
 

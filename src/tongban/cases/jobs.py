@@ -3,7 +3,11 @@
 import datetime as dt
 
 from tongban.cases.materials import orphan_files_sweep
-from tongban.cases.services import accept_by_law_due, deadlines_pending_recompute
+from tongban.cases.services import (
+    accept_by_law_due,
+    deadlines_pending_recompute,
+    documents_unrendered_render,
+)
 from tongban.ops.jobs import periodic
 
 
@@ -22,3 +26,9 @@ def pending_deadlines() -> object:
 def orphan_files() -> object:
     """Files whose material row never committed (a crash mid-upload) are removed."""
     return orphan_files_sweep()
+
+
+@periodic(every=dt.timedelta(minutes=10), name="cases.documents_unrendered")
+def documents_unrendered() -> object:
+    """Issued documents whose PDF no worker stored (it died) are rendered and stored."""
+    return documents_unrendered_render()

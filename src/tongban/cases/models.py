@@ -163,13 +163,37 @@ class SpecialProcedure(models.Model):
 
 
 class CaseDocument(models.Model):
-    """A notice or decision issued in the case, with its document number (文书编号)."""
+    """A notice or decision issued in the case, with its document number (文书编号).
+
+    `content` holds every fact the document says, frozen at issue; its PDF is rendered
+    from it once, after the step commits, and stored (`file`, with its SHA-256): from then
+    on every download serves those bytes, whatever the wording of later documents. An
+    applicant who prefers English also gets an English version for reference
+    (`has_english`, decided at issue; `file_en`), the Chinese text prevailing.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     number = models.CharField(max_length=60, unique=True)
     issued_at = models.DateTimeField()
     content = models.JSONField(default=dict)
+    file = models.FileField(upload_to="documents/", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    has_english = models.BooleanField(default=False)
+    file_en = models.FileField(upload_to="documents/", max_length=200, blank=True)
+    sha256_en = models.CharField(max_length=64, blank=True)
+    rendered_en_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the job that renders what no worker stored reads only these
+            models.Index(
+                fields=["id"],
+                condition=models.Q(file="") | models.Q(has_english=True, file_en=""),
+                name="casedocument_unrendered",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -100,6 +100,10 @@ class DocumentOut(Schema):
     number: str
     issued_at: dt.datetime
     content: dict[str, Any]
+    has_english: bool = Field(
+        description="whether an English version for reference exists beside the "
+        "Chinese (for applicants who prefer English): the download with ?lang=en"
+    )
 
 
 class CaseMaterialOut(Schema):

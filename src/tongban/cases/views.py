@@ -375,7 +375,8 @@ def document_file(
 ) -> HttpResponse:
     try:
         case = _case_for_viewer(request, number)
-        return document_response(case, document_number)
+        english = request.GET.get("lang") == "en"
+        return document_response(case, document_number, english=english)
     except DomainError as error:
         return _not_found(request, error)
 
@@ -426,21 +427,23 @@ def material_view(request: HttpRequest, number: str, material_id: int) -> HttpRe
 def document_view(
     request: HttpRequest, number: str, document_number: str
 ) -> HttpResponse:
-    """A notice or decision of the case on a page of the platform, in pdf.js."""
+    """A notice or decision of the case on a page of the platform, in pdf.js;
+    `?lang=en`: its English version for reference, where the applicant has one."""
+    english = request.GET.get("lang") == "en"
     try:
         case = _case_for_viewer(request, number)
         document = case.documents.filter(number=document_number).first()
-        if document is None:
+        if document is None or (english and not document.has_english):
             raise NotFound("not_found", _("未找到该文书。"))
     except DomainError as error:
         return _not_found(request, error)
+    raw_url = reverse("cases:document", args=[case.number, document.number])
+    title = f"{document.get_kind_display()} · {document.number}"
+    if english:
+        raw_url += "?lang=en"
+        title = _("%(title)s（英文译本，仅供参考）") % {"title": title}
     return _viewer(
-        request,
-        case,
-        title=f"{document.get_kind_display()} · {document.number}",
-        raw_url=reverse("cases:document", args=[case.number, document.number]),
-        kind="application/pdf",
-        size="",
+        request, case, title=title, raw_url=raw_url, kind="application/pdf", size=""
     )
 
 

@@ -24,6 +24,11 @@ class Department(models.Model):
     address_en = models.CharField(_("英文办理地点"), max_length=300, blank=True)
     hours = models.CharField(_("办公时间"), max_length=200, blank=True)
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    # 行政复议机关: named in refusals and non-acceptances (catalogue data).
+    review_body = models.CharField(_("行政复议机关"), max_length=200, blank=True)
+    review_body_en = models.CharField(
+        _("行政复议机关英文名称"), max_length=200, blank=True
+    )
     sources = models.JSONField(_("信息来源"), default=list, blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False)
 

@@ -350,6 +350,11 @@ class Department(Strict):
     address_en: Address
     hours: Annotated[str, Field(max_length=200)]
     phone: Annotated[str, Field(max_length=40)]
+    # Who hears an administrative review (行政复议) of the department's decisions, named in
+    # every refusal and non-acceptance: since the 2021 reform (行政复议法 2023 Art. 24) the
+    # people's government at the department's own level — not the department above it.
+    review_body: Name
+    review_body_en: Name
     # The public page(s) the values are taken from; or `demo: true` where any of them
     # is a plausible stand-in that no public source confirmed (shown so on the page).
     source: PublicUrl | list[PublicUrl] | None = None

@@ -320,6 +320,8 @@ def _departments_save(departments_file: DepartmentsFile) -> dict[str, Department
                 "address_en": entry.address_en,
                 "hours": entry.hours,
                 "phone": entry.phone,
+                "review_body": entry.review_body,
+                "review_body_en": entry.review_body_en,
                 "sources": entry.sources,
                 "is_demo": entry.demo,
                 "is_active": True,
@@ -429,6 +431,8 @@ def catalog_dump(*, root: Path) -> int:
                 "address_en": department.address_en,
                 "hours": department.hours,
                 "phone": department.phone,
+                "review_body": department.review_body,
+                "review_body_en": department.review_body_en,
                 "source": department.sources[0]
                 if len(department.sources) == 1
                 else department.sources,

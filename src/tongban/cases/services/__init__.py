@@ -29,6 +29,11 @@ from tongban.cases.services.closing import (
 )
 from tongban.cases.services.counter import case_create_at_counter
 from tongban.cases.services.decision import case_approve, case_refuse, case_review
+from tongban.cases.services.documents import (
+    document_store,
+    documents_render,
+    documents_unrendered_render,
+)
 from tongban.cases.services.forwarding import case_forward
 from tongban.cases.services.intake import (
     accept_by_law_due,
@@ -58,6 +63,9 @@ __all__ = [
     "case_deliver",
     "case_draft_update",
     "case_extend",
+    "document_store",
+    "documents_render",
+    "documents_unrendered_render",
     "case_forward",
     "case_refuse",
     "case_refuse_intake",

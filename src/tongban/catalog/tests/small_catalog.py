@@ -20,6 +20,8 @@ DEPARTMENTS: list[dict[str, Any]] = [
         "address_en": "185 Fuzhou Road, Huangpu District, Shanghai",
         "hours": "Mo-Fr 09:00-11:30,13:30-17:00; Sa 09:00-12:00; PH off",
         "phone": "12345",
+        "review_body": "上海市人民政府",
+        "review_body_en": "Shanghai Municipal People's Government",
         "source": "https://www.example.gov.cn/contact",
     },
     {
@@ -35,6 +37,8 @@ DEPARTMENTS: list[dict[str, Any]] = [
         "address_en": "2 Hehuan Road, Pudong New Area, Shanghai",
         "hours": "Mo-Fr 09:00-17:00; PH off",
         "phone": "021-12345678",
+        "review_body": "上海市浦东新区人民政府",
+        "review_body_en": "People's Government of Pudong New Area, Shanghai",
         "demo": True,
     },
 ]
