@@ -61,6 +61,19 @@ ERROR_SCHEMA = {
             "type": "integer",
             "description": "for 429: seconds to wait (also the Retry-After header)",
         },
+        "year": {
+            "title": "Year",
+            "type": "integer",
+            "description": "for calendar_missing: the first year whose public holidays "
+            "the calendar does not have yet",
+        },
+        "earliest": {
+            "title": "Earliest",
+            "type": "string",
+            "format": "date",
+            "description": "for calendar_missing of a limit: its last day at the "
+            "earliest, counted on weekends alone in that year",
+        },
     },
     "required": ["code", "message"],
 }

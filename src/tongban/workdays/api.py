@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from tongban.core.errors import InvalidInput
-from tongban.workdays.calendar import DayInfo, Pause
+from tongban.workdays.calendar import CalendarMissing, DayInfo, Pause
 from tongban.workdays.constants import MAX_LIMIT_AMOUNT, DayKind, DaySource, LimitUnit
 from tongban.workdays.selectors import calendar_get, holiday_name
 
@@ -91,11 +91,20 @@ def workdays_add(
     """The last day of a limit: `days` units after `date`, the start day not counted.
 
     Working days skip weekends and holidays; calendar-day and month limits that end on a
-    rest day move to the next working day. Pause intervals do not count.
+    rest day move to the next working day. Pause intervals do not count. A limit that runs
+    into a year whose holidays the State Council has not published yet is 422
+    `calendar_missing` with that `year` and `earliest`, the last day counted on weekends
+    alone (the message says both, for people).
     """
     calendar = calendar_get(region=region)
     pauses = parse_pauses(pause)
-    result = calendar.add(date, days, unit, pauses=pauses)
+    try:
+        result = calendar.add(date, days, unit, pauses=pauses)
+    except CalendarMissing as missing:
+        # Still a refusal (a 200 is a deadline a client may rely on), saying when it will
+        # be known and its earliest day, counted on weekends alone.
+        earliest = calendar.add_assuming_weekends(date, days, unit, pauses=pauses)
+        raise CalendarMissing(missing.year, earliest=earliest) from None
     return AddOut(
         date=date,
         days=days,

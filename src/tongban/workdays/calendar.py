@@ -29,17 +29,36 @@ from tongban.workdays.constants import MAX_LIMIT_AMOUNT, DayKind, DaySource, Lim
 Pause = tuple[dt.date, dt.date]
 
 
-class CalendarMissing(InvalidInput):
-    """The calendar has no data for a year the question needs."""
+def pending_deadline_text(year: int, earliest: dt.date) -> str:
+    """What a person is told of a deadline that runs into a year whose arrangement the
+    State Council has not published: when it will be known, and its earliest date."""
+    return str(
+        _("期限待国务院公布 %(year)s 年节假日安排后确定，最早 %(date)s")
+        % {"year": year, "date": earliest.isoformat()}
+    )
 
-    def __init__(self, year: int) -> None:
-        super().__init__(
-            "calendar_missing",
-            _("日历缺少 %(year)s 年的节假日安排，无法计算；请管理员录入该年安排。")
-            % {"year": year},
-            extra={"year": year},
-        )
+
+class CalendarMissing(InvalidInput):
+    """The calendar has no data for a year the question needs.
+
+    Its message is for anyone asking (a citizen at the calculator, a client of the API):
+    the administrator's side — enter the year — is the admin index's and /healthz's.
+    With `earliest` (the limit counted on weekends alone) it says that date too.
+    """
+
+    def __init__(self, year: int, *, earliest: dt.date | None = None) -> None:
+        if earliest is None:
+            message = str(
+                _("日历中还没有 %(year)s 年的节假日安排，该年的工作日暂时无法确定。")
+                % {"year": year}
+            )
+            extra: dict[str, object] = {"year": year}
+        else:
+            message = pending_deadline_text(year, earliest)
+            extra = {"year": year, "earliest": earliest.isoformat()}
+        super().__init__("calendar_missing", message, extra=extra)
         self.year = year
+        self.earliest = earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +151,35 @@ class WorkCalendar:
                     working.append(ordinal)
         # date.toordinal() % 7: Monday..Sunday are 1..6, 0 — so 6 and 0 are the weekend.
         self._working = working
+        self._assumed: dict[tuple[int, ...], WorkCalendar] = {}
+
+    def _assuming_weekdays(self, years: Iterable[int]) -> "WorkCalendar":
+        """This calendar with `years` it does not know added on the weekday rule alone
+        (Monday–Friday working, no holiday); kept, as the snapshot itself is."""
+        extra = tuple(sorted(set(years) - self.years))
+        assumed = self._assumed.get(extra)
+        if assumed is not None:
+            return assumed
+        added = [
+            ordinal
+            for year in extra
+            for ordinal in range(
+                dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal() + 1
+            )
+            if ordinal % 7 not in (6, 0)
+        ]
+        assumed = WorkCalendar.__new__(WorkCalendar)
+        assumed.region = self.region
+        assumed.years = self.years | frozenset(extra)
+        assumed._exceptions = self._exceptions
+        assumed._working = sorted(self._working + added)
+        assumed._assumed = {}
+        if (
+            len(self._assumed) >= 32
+        ):  # spans asked for differ little; never grow unbounded
+            self._assumed.clear()
+        self._assumed[extra] = assumed
+        return assumed
 
     # --- single days ---------------------------------------------------------------------
 
@@ -203,6 +251,40 @@ class WorkCalendar:
         raise InvalidInput(
             "invalid_unit", _("未知的时限单位。"), fields={"unit": "choice"}
         )
+
+    def add_assuming_weekends(
+        self,
+        start: dt.date,
+        amount: int,
+        unit: str = LimitUnit.WORKING_DAYS,
+        *,
+        pauses: Sequence[Pause] = (),
+    ) -> dt.date:
+        """`add`, counting the years after the first known one that the calendar does not
+        know (the State Council has not published them yet) on weekends alone.
+
+        For a limit that runs into such a year this is the date it is told by: "at the
+        earliest". Holidays only push a deadline later; a make-up working day (a Saturday
+        worked for a holiday) can bring one just before the holiday a day or two nearer,
+        which the published arrangement then settles. Known years count as they are, so
+        for a limit within them this is `add`. A year before the first known one is still
+        `CalendarMissing`: no arrangement will come for it.
+        """
+        first_known = min(self.years, default=start.year)
+        calendar: WorkCalendar = self
+        low = high = 0  # the span of years assumed so far, `high` not included
+        span = 1
+        while True:
+            try:
+                return calendar.add(start, amount, unit, pauses=pauses)
+            except CalendarMissing as missing:
+                if missing.year < first_known:
+                    raise
+                # Reach a little further each time, so a long limit takes few rounds.
+                low = min(low or missing.year, missing.year)
+                high = min(max(high, missing.year + span), dt.MAXYEAR + 1)
+                calendar = self._assuming_weekdays(range(low, high))
+                span *= 2
 
     def add_working_days(
         self, start: dt.date, days: int, *, pauses: Sequence[Pause] = ()

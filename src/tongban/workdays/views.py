@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from tongban import regions
 from tongban.core.errors import DomainError
+from tongban.workdays.calendar import CalendarMissing
 from tongban.workdays.constants import DayKind, DaySource, limit_phrase
 from tongban.workdays.forms import FORMS
 from tongban.workdays.selectors import calendar_get, calendar_known_years, holiday_name
@@ -21,8 +22,15 @@ def _answer(question: str, data: dict[str, Any]) -> dict[str, Any]:
         "region_info": regions.get(calendar.region) if calendar.region else None,
     }
     if question == "add":
-        answer["result"] = calendar.add(data["date"], data["days"], data["unit"])
         answer["limit"] = limit_phrase(data["days"], data["unit"])
+        try:
+            answer["result"] = calendar.add(data["date"], data["days"], data["unit"])
+        except CalendarMissing as missing:
+            # Into a year not yet published: when it will be known, and the earliest day.
+            answer["pending_year"] = missing.year
+            answer["earliest"] = calendar.add_assuming_weekends(
+                data["date"], data["days"], data["unit"]
+            )
     elif question == "count":
         answer["count"] = calendar.count_working_days(data["start"], data["end"])
     else:
