@@ -251,14 +251,14 @@ def _delivery(document: CaseDocument, english: bool) -> list[str]:
         % {
             "you": _facts(document, english)["you"],
             "result": result,
-            "ways": (", " if english else "、").join(labels),
+            "ways": ("; " if english else "、").join(labels),
         }
     ]
     if ResultDelivery.ELECTRONIC in ways:
         lines.append(
             _(
-                "电子证照将推送至申请人在“一网通办”的账户，与纸质证照具有同等法律效力，"
-                "可在办件页面查看和下载。"
+                "电子证照将推送至申请人在“一网通办”的账户，与纸质证照具有同等法律效力"
+                "（《国务院关于在线政务服务的若干规定》第十条）。"
             )
         )
     address = str(c.get("pickup_address_en" if english else "pickup_address") or "")
@@ -268,9 +268,7 @@ def _delivery(document: CaseDocument, english: bool) -> list[str]:
             % {"address": address}
         )
     if ResultDelivery.EXPRESS in ways:
-        lines.append(
-            _("选择快递送达的，将寄往申请时填写的地址，邮寄费用由本机关承担。")
-        )
+        lines.append(_("选择快递送达的，本机关将寄送至申请人提供的收件地址。"))
     return lines
 
 
@@ -407,9 +405,9 @@ def _render(document: CaseDocument, english: bool) -> bytes:
     width = pdf.width - 2 * FRAME_PADDING - 1  # a point to spare for rounding
 
     def body(text: str, style: str = "body") -> Paragraph:
-        if english:
-            return Paragraph(escape(text), styles[style])
-        indent = INDENT if style == "body" else 0
+        # English too: its words break at spaces, the Chinese in it (a reason, a name)
+        # by the same rules as the Chinese version
+        indent = INDENT if style == "body" and not english else 0
         lines = cjk_lines(
             text, width=width, first_width=width - indent, font=_font(), size=SIZE
         )
