@@ -18,6 +18,7 @@ from tongban.accounts.constants import (
     Level,
     LevelEvidence,
 )
+from tongban.accounts.languages import registration_language
 from tongban.accounts.models import Company, Consent, Grant, Person, StaffProfile
 from tongban.catalog.constants import StaffRole
 from tongban.catalog.models import Department
@@ -126,6 +127,8 @@ def _person(
             else LevelEvidence.EXIT_ENTRY_REGISTRY
         ),
         level_at=now,
+        # as registering would choose it: the foreigners in English
+        language=registration_language(doc_type=facts.doc_type, page_language=None),
         created_at=now,
     )
     services.person_document_set(person, facts)
