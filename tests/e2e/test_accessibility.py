@@ -178,3 +178,56 @@ def test_every_applicant_page_passes_axe(
         where = f"{spec.name} ({language}, {width} px) {path}"
         found += violations_described(where, axe_violations(page))
     assert not found, "axe-core found:\n" + "\n".join(found)
+
+
+# The staff pages, each by its path (`{case}`: a case of the department, received) and
+# whether it needs the staff member signed in: the department head, whose roles open all.
+STAFF_PAGES = [
+    ("staff login", "/accounts/staff/login/", False),
+    ("counter", "/accounts/staff/", True),
+    ("counter, new person", "/accounts/staff/persons/new/", True),
+    ("queue", "/workbench/", True),
+    ("staff case", "/workbench/{case}/", True),
+    ("supervision", "/supervision/", True),
+]
+
+
+def test_every_staff_page_passes_axe(
+    browser: Browser, axe_context: Callable[..., BrowserContext], demo: Any
+) -> None:
+    from tests.e2e.test_cases import (
+        HANDLER,
+        _page,
+        apply_for_the_office,
+        person_login,
+        staff_login,
+    )
+
+    handler = _page(browser, demo)
+    person_login(handler, HANDLER)
+    number = apply_for_the_office(handler)
+    handler.context.close()
+    staff = _page(browser, demo)
+    staff_login(staff, demo, "sh-amr-head")
+    cookies = staff.context.storage_state()["cookies"]
+    staff.context.close()
+
+    found: list[str] = []
+    for language, (prefix, locale) in LANGUAGES.items():
+        for width, options in WIDTHS.items():
+            context = axe_context(base_url=demo.urls["web"], locale=locale, **options)
+            page = context.new_page()
+            signed_in = False
+            for name, path, needs_staff in STAFF_PAGES:
+                if needs_staff and not signed_in:
+                    context.add_cookies(cookies)
+                    signed_in = True
+                address = prefix + path.format(case=number)
+                response = page.goto(address)
+                assert response is not None and response.ok, f"{address}: {response}"
+                arrived = urllib.parse.unquote(page.url)
+                assert arrived == demo.urls["web"] + address, arrived
+                where = f"{name} ({language}, {width} px) {address}"
+                found += violations_described(where, axe_violations(page))
+            context.close()
+    assert not found, "axe-core found:\n" + "\n".join(found)
