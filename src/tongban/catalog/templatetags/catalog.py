@@ -103,3 +103,52 @@ def hours_lines(hours: str) -> list[str]:
 def host(url: str) -> str:
     """The site a link goes to (english.shanghai.gov.cn), to name a source briefly."""
     return urlsplit(url).hostname or url
+
+
+# Punctuation between translated pieces: full-width in Chinese, ASCII with its spaces in
+# English (a template that wrote ：or （…） between two translations left them in English).
+
+
+def _english() -> bool:
+    return translation.get_language() == "en"
+
+
+@register.simple_tag
+def colon() -> str:
+    """`{% translate "签发机关" %}{% colon %}{{ issuer }}` → 签发机关：… / Issued by: …"""
+    return ": " if _english() else "："
+
+
+@register.filter
+def parenthesized(value: Any) -> str:
+    """`{{ note|parenthesized }}` → （note） in Chinese, ` (note)` in English."""
+    return f" ({value})" if _english() else f"（{value}）"
+
+
+@register.filter
+def joined(values: Any) -> str:
+    """A list as people write one: 甲、乙 in Chinese, `a, b` in English."""
+    return (", " if _english() else "、").join(str(value) for value in values)
+
+
+@register.filter
+def issuer_name(issuer: str) -> str:
+    """Who issues a material, by its English name on English pages where the issuer is
+    a department of the catalogue; other issuers keep the name the catalogue gives."""
+    if not issuer or not _english():
+        return issuer
+    # cycle-free: the templatetags sit above the models they read
+    from tongban.catalog.models import Department
+
+    english = (
+        Department.objects.filter(name=issuer.strip())
+        .values_list("name_en", flat=True)
+        .first()
+    )
+    return str(english or issuer)
+
+
+@register.simple_tag
+def list_comma() -> str:
+    """Between the items of a list a template loops over: 、 in Chinese, `, ` in English."""
+    return ", " if _english() else "、"
