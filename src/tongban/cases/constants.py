@@ -96,8 +96,32 @@ EXTENSION_WORKING_DAYS = 10
 # Art. 44: the decision is delivered within 10 working days.
 DELIVERY_WORKING_DAYS = 10
 
-# Appeal and litigation rights quoted in refusals (行政复议法 Art. 20, 行政诉讼法 Art. 46).
+# Appeal and litigation rights stated in refusals and non-acceptances (行政复议法 2023
+# Art. 20: sixty days; 行政诉讼法 Art. 46: six months), naming the review body
+# (the department's `review_body` in the catalogue), else without a name.
 APPEAL_RIGHTS = _(
-    "如不服本决定，可自收到本决定书之日起六十日内依法申请行政复议，"
-    "或者自收到之日起六个月内依法向人民法院提起行政诉讼。"
+    "如不服本决定，可以自收到本文书之日起六十日内依法申请行政复议，"
+    "或者自收到本文书之日起六个月内依法向有管辖权的人民法院提起行政诉讼。"
 )
+APPEAL_RIGHTS_NOTICE = _(
+    "如不服本决定，可以自收到本通知书之日起六十日内向%(review_body)s申请行政复议，"
+    "或者自收到本通知书之日起六个月内依法向有管辖权的人民法院提起行政诉讼"
+    "（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
+)
+APPEAL_RIGHTS_DECISION = _(
+    "如不服本决定，可以自收到本决定书之日起六十日内向%(review_body)s申请行政复议，"
+    "或者自收到本决定书之日起六个月内依法向有管辖权的人民法院提起行政诉讼"
+    "（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
+)
+
+
+def appeal_rights(kind: str, review_body: str) -> str:
+    """The rights paragraph of a refusal or non-acceptance, in the active language."""
+    if not review_body:
+        return str(APPEAL_RIGHTS)
+    text = (
+        APPEAL_RIGHTS_NOTICE
+        if kind == DocumentKind.NON_ACCEPTANCE
+        else APPEAL_RIGHTS_DECISION
+    )
+    return str(text) % {"review_body": review_body}

@@ -32,7 +32,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from tongban.cases.constants import DocumentKind, SpecialProcedureKind
+from tongban.cases.constants import DocumentKind, SpecialProcedureKind, appeal_rights
 from tongban.cases.models import CaseDocument
 from tongban.catalog.constants import ResultDelivery
 
@@ -211,26 +211,7 @@ def _rights(document: CaseDocument, english: bool) -> str:
     """How to ask for administrative review or go to court, naming the review body."""
     c = document.content
     body = str(c.get("review_body_en" if english else "review_body") or "")
-    if not body:
-        body = str(c.get("review_body") or "")
-    if not body:  # a department the catalogue gives no review body
-        return _(
-            "如不服本决定，可以自收到本文书之日起六十日内依法申请行政复议，"
-            "或者自收到本文书之日起六个月内依法向有管辖权的人民法院提起行政诉讼。"
-        )
-    if document.kind == DocumentKind.NON_ACCEPTANCE:
-        text = _(
-            "如不服本决定，可以自收到本通知书之日起六十日内向%(review_body)s申请行政复议，"
-            "或者自收到本通知书之日起六个月内依法向有管辖权的人民法院提起行政诉讼"
-            "（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
-        )
-    else:
-        text = _(
-            "如不服本决定，可以自收到本决定书之日起六十日内向%(review_body)s申请行政复议，"
-            "或者自收到本决定书之日起六个月内依法向有管辖权的人民法院提起行政诉讼"
-            "（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
-        )
-    return text % {"review_body": body}
+    return appeal_rights(document.kind, body or str(c.get("review_body") or ""))
 
 
 def _delivery(document: CaseDocument, english: bool) -> list[str]:

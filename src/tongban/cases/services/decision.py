@@ -4,7 +4,6 @@ someone else (审批分离)."""
 from django.utils.translation import gettext as _
 
 from tongban.accounts.models import StaffProfile
-from tongban.cases import constants as c
 from tongban.cases import events
 from tongban.cases.constants import Action, DocumentKind
 from tongban.cases.deadlines import delivery_due, iso
@@ -98,7 +97,7 @@ def case_refuse(
         document = _decide(
             case,
             DocumentKind.REFUSAL,
-            {"reason": text, "rights": str(c.APPEAL_RIGHTS)},
+            {"reason": text},
         )
         return events.refused(case, reason=text, document=document)
 

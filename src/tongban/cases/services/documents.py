@@ -15,13 +15,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django_tasks_db import DatabaseBackend
 
-from tongban.cases.constants import DocumentKind
+from tongban.cases.constants import DocumentKind, appeal_rights
 from tongban.cases.models import Case, CaseDocument
 from tongban.core import clock
 
 ENGLISH = "en"
+CHINESE = "zh-hans"
 # The documents whose decision can be contested: they name the review body.
 CONTESTABLE = frozenset({DocumentKind.NON_ACCEPTANCE, DocumentKind.REFUSAL})
 UNRENDERED_BATCH = 200
@@ -44,6 +46,8 @@ def document_facts(case: Case, kind: str) -> dict[str, Any]:
     if kind in CONTESTABLE:
         facts["review_body"] = department.review_body
         facts["review_body_en"] = department.review_body_en
+        with translation.override(CHINESE):  # the text as issued, whoever issues it
+            facts["rights"] = appeal_rights(kind, department.review_body)
     if kind == DocumentKind.APPROVAL:
         guide = case.version.content
         facts["delivery"] = list(guide.get("result_delivery") or [])

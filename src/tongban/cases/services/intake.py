@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongban.accounts.models import StaffProfile
-from tongban.cases import constants as c
 from tongban.cases import events
 from tongban.cases.constants import Action, DocumentKind, Status
 from tongban.cases.deadlines import deadlines_compute, iso
@@ -79,7 +78,7 @@ def case_refuse_intake(
         document = document_issue(
             case,
             DocumentKind.NON_ACCEPTANCE,
-            {"reason": text, "rights": str(c.APPEAL_RIGHTS)},
+            {"reason": text},
         )
         return events.intake_refused(case, reason=text, document=document)
 

@@ -172,6 +172,8 @@ def test_a_refusal_says_where_to_ask_for_review_and_when(
     content = CaseDocument.objects.get(number=refusal).content
     assert content["review_body"] == "上海市人民政府"
     assert content["review_body_en"] == "Shanghai Municipal People's Government"
+    # the content says what the PDF says, in Chinese, whatever the clerk's page language
+    assert "六十日内向上海市人民政府申请行政复议" in content["rights"]
 
 
 def test_a_non_acceptance_names_the_review_body_too(
