@@ -18,7 +18,15 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from tests.e2e.applicant import RESIDENCE_PERMIT, Applicant, applicant_prepare
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGUMENTS
 from tests.e2e.test_calculator import fill_deadline
-from tests.e2e.test_cases import REP_CHANGE
+from tests.e2e.test_cases import (
+    HANDLER,
+    REP_CHANGE,
+    _page,
+    apply_for_the_office,
+    person_login,
+    staff_login,
+)
+from tests.e2e.test_phone import overflow
 
 pytestmark = pytest.mark.browser
 
@@ -195,14 +203,6 @@ STAFF_PAGES = [
 def test_every_staff_page_passes_axe(
     browser: Browser, axe_context: Callable[..., BrowserContext], demo: Any
 ) -> None:
-    from tests.e2e.test_cases import (
-        HANDLER,
-        _page,
-        apply_for_the_office,
-        person_login,
-        staff_login,
-    )
-
     handler = _page(browser, demo)
     person_login(handler, HANDLER)
     number = apply_for_the_office(handler)
@@ -229,5 +229,10 @@ def test_every_staff_page_passes_axe(
                 assert arrived == demo.urls["web"] + address, arrived
                 where = f"{name} ({language}, {width} px) {address}"
                 found += violations_described(where, axe_violations(page))
+                wider = overflow(page)
+                if wider:  # a phone scrolls nothing sideways but a table of its own
+                    found.append(
+                        f"{where}: the page is {wider} px wider than the screen"
+                    )
             context.close()
     assert not found, "axe-core found:\n" + "\n".join(found)
