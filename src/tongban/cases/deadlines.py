@@ -122,6 +122,26 @@ def earliest_possible(case: Case) -> EarliestDeadlines | None:
     year = case.deadline_pending_year
     if year is None:
         return None
+    # A page asks twice (the summary, what happens next): once per state of the case.
+    state = (
+        year,
+        case.status,
+        case.received_on,
+        case.accepted_on,
+        case.extended,
+        case.correction_due,
+        case.legal_deadline,
+        case.promised_deadline,
+    )
+    kept = case.__dict__.get("_earliest_possible")
+    if kept is not None and kept[0] == state:
+        return kept[1]  # type: ignore[no-any-return]
+    found = _earliest_possible(case, year)
+    case.__dict__["_earliest_possible"] = (state, found)
+    return found
+
+
+def _earliest_possible(case: Case, year: int) -> EarliestDeadlines:
     calendar = calendar_get(region=case.region)
     earliest: dict[str, dt.date] = {}
     for field, (start, amount, unit, pauses) in _limits(case).items():

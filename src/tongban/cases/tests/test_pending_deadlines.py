@@ -48,7 +48,7 @@ def late_december(platform_clock: Any) -> Any:
 
 
 def test_a_deadline_into_2027_shows_its_earliest_day_until_2027_is_entered(
-    late_december: Any, world: World
+    late_december: Any, world: World, django_assert_num_queries: Any
 ) -> None:
     from tongban.workdays.services import ArrangedDay, calendar_year_save
 
@@ -80,6 +80,8 @@ def test_a_deadline_into_2027_shows_its_earliest_day_until_2027_is_entered(
     assert earliest_possible(case) == EarliestDeadlines(
         year=2027, legal_deadline=D(2027, 1, 7)
     )
+    with django_assert_num_queries(0):  # asked again by the same page: kept
+        assert earliest_possible(case) is earliest_possible(case)
     assert earliest_possible_by_pk([case.pk]) == {
         case.pk: EarliestDeadlines(year=2027, legal_deadline=D(2027, 1, 7))
     }
