@@ -123,16 +123,29 @@ def case_special_end(
     )
 
 
+def _deadlines_of(case: Case) -> tuple[object, ...]:
+    return (
+        case.deadline_pending_year,
+        case.correction_due,
+        case.legal_deadline,
+        case.promised_deadline,
+    )
+
+
 def deadlines_pending_recompute() -> int:
-    """After an administrator adds a missing calendar year, compute pending deadlines."""
+    """After an administrator adds a missing calendar year, compute pending deadlines; the
+    number of cases whose deadlines are all known now. A case some of whose deadlines
+    still wait (for the year after) keeps those it now has, pending on that year."""
     count = 0
     for case in Case.objects.filter(deadline_pending_year__isnull=False).select_related(
         "version"
     ):
         with transaction.atomic(durable=True):
+            before = _deadlines_of(case)
             deadlines_compute(case)
-            if case.deadline_pending_year is None:
+            if _deadlines_of(case) != before:
                 case_save(case)
+            if case.deadline_pending_year is None:
                 events.event_record(
                     case,
                     events.deadlines_computed(case),

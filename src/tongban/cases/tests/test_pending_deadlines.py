@@ -106,3 +106,26 @@ def test_a_deadline_into_2027_shows_its_earliest_day_until_2027_is_entered(
     assert earliest_possible_by_pk([case.pk]) == {}
     page = applicant.get(f"/cases/{number}/").content.decode()
     assert _text(page, "legal-deadline").startswith("2027-01-08")
+
+
+def test_a_limit_into_2028_waits_for_2028_once_2027_is_entered(
+    late_december: Any, world: World
+) -> None:
+    from tongban.catalog.models import ServiceVersion
+    from tongban.workdays.services import calendar_year_save
+
+    number = world.apply().json()["number"]
+    case = Case.objects.select_related("version").get(number=number)
+    content = dict(case.version.content)
+    content["legal_limit"] = {"value": 300, "unit": "working_days"}
+    ServiceVersion.objects.filter(pk=case.version_id).update(content=content)
+    world.act(world.clerk, number, "accept")
+    calendar_year_save(year=2027, source="测试：2027 年无调整", days=[])
+    assert deadlines_pending_recompute() == 0  # the legal one still waits
+    case = Case.objects.select_related("version").get(number=number)
+    assert (case.deadline_pending_year, case.legal_deadline) == (2028, None)
+    assert case.promised_deadline == D(2026, 12, 31)
+    earliest = earliest_possible(case)
+    assert earliest is not None and earliest.year == 2028
+    assert earliest.legal_deadline is not None
+    assert earliest.legal_deadline.year == 2028
