@@ -152,3 +152,13 @@ def issuer_name(issuer: str) -> str:
 def list_comma() -> str:
     """Between the items of a list a template loops over: 、 in Chinese, `, ` in English."""
     return ", " if _english() else "、"
+
+
+@register.filter
+def principal_name(principal: Any) -> str:
+    """Whom one acts for (`accounts.selectors.Principal`), a company by its English name
+    on English pages where it has one; a person by their name as written."""
+    company = getattr(principal, "company", None)
+    if company is not None and getattr(principal, "kind", "") == "company":
+        return local_name(company)
+    return str(getattr(principal, "label", ""))
