@@ -82,6 +82,9 @@ def test_a_deadline_into_2027_shows_its_earliest_day_until_2027_is_entered(
     )
     with django_assert_num_queries(0):  # asked again by the same page: kept
         assert earliest_possible(case) is earliest_possible(case)
+    pending = earliest_possible(case)
+    assert pending is not None and pending.earliest == D(2027, 1, 7)
+    assert pending.text() == _pending(2027, "2027-01-07")  # what a queue row says
     assert earliest_possible_by_pk([case.pk]) == {
         case.pk: EarliestDeadlines(year=2027, legal_deadline=D(2027, 1, 7))
     }
