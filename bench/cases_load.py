@@ -425,6 +425,7 @@ def bench_cases_load(*, generated_cases: int = 1_000_000) -> list[str]:
 
 SETUP = r'''
 import json, datetime as dt
+from django.conf import settings
 from django.db import connection
 from tongban.accounts.models import Person, Company, StaffProfile
 from tongban.accounts.services import api_session_open
@@ -444,11 +445,11 @@ with connection.cursor() as cursor:
         INSERT INTO accounts_person (name, doc_type, doc_encrypted, doc_index, doc_masked,
             nationality, birth_date, phone_encrypted, phone_index, phone_masked,
             phone_confirmed_at, email, email_confirmed_at, level, level_evidence, level_at,
-            created_at, created_by_id, created_by_department_id, user_id)
+            created_at, created_by_id, created_by_department_id, user_id, language)
         SELECT '申请人' || g, 'resident_id', 'bench', 'bench-' || g, '******', 'CHN', NULL,
-            '', '', '', NULL, '', NULL, 1, 'phone', NULL, now(), NULL, NULL, NULL
+            '', '', '', NULL, '', NULL, 1, 'phone', NULL, now(), NULL, NULL, NULL, %(language)s
         FROM generate_series(1, 50000) AS g
-    """)
+    """, {"language": settings.LANGUAGE_CODE})
     cursor.execute("SELECT min(id) FROM accounts_person WHERE doc_index LIKE 'bench-%%'")
     first_person = cursor.fetchone()[0]
     cursor.execute("""

@@ -26,10 +26,28 @@ def _pdf() -> bytes:
     return buffer.getvalue()
 
 
+# What each page's confirmations asked (`data-confirm` on a form), by page: every one is
+# accepted, as a clerk who has read it would.
+_ASKED: dict[int, list[str]] = {}
+
+
 def _page(browser: Browser, live_instance) -> Page:
     context = browser.new_context(base_url=live_instance.urls["web"], locale="zh-CN")
     context.set_default_timeout(15_000)
-    return context.new_page()
+    page = context.new_page()
+    asked = _ASKED.setdefault(id(page), [])
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    return page
+
+
+def asked(page: Page) -> list[str]:
+    """The confirmations the page has asked for so far, oldest first."""
+    return _ASKED.get(id(page), [])
 
 
 def person_login(page: Page, login: str, password: str = "Tongban-demo-2026") -> None:
@@ -136,25 +154,54 @@ def test_representative_change_from_apply_to_approval(browser: Browser, demo) ->
 
     clerk = _page(browser, demo)
     staff_login(clerk, demo, "sh-amr-intake")
+    expect(clerk.get_by_test_id("workbench-link")).to_have_text("待办件")
+    # the queue finds the case by its number, and by its applicant
     clerk.goto("/workbench/")
-    clerk.get_by_role("link", name=number).click()
+    clerk.get_by_test_id("queue-search").fill(number)
+    clerk.get_by_test_id("queue-find").click()
+    rows = clerk.get_by_test_id("queue-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(OFFICE)
+    expect(rows.first.get_by_test_id("legal-left")).to_contain_text("期限待定")
+    clerk.get_by_test_id("queue-search").fill("示范贸易")
+    clerk.get_by_test_id("queue-find").click()
+    found = clerk.locator(f"[data-testid=queue-row][data-number='{number}']")
+    expect(found).to_contain_text(OFFICE)
+    expect(clerk.get_by_test_id("queue-row").filter(has_not_text=OFFICE)).to_have_count(
+        0
+    )
+    found.get_by_role("link", name=number).click()
+    # claiming is offered, not required
+    expect(clerk.get_by_test_id("claim")).to_have_text("认领（可选）")
     clerk.get_by_test_id("claim").click()
     clerk.get_by_test_id("do-accept").click()
     expect(clerk.get_by_test_id("case-status")).to_have_text("已受理，审查中")
     expect(clerk.get_by_test_id("legal-deadline")).to_be_visible()
+    assert asked(clerk) == ["将签发《受理通知书》并通知申请人，确定受理？"]
 
     reviewer = _page(browser, demo)
     staff_login(reviewer, demo, "sh-amr-review")
     open_case(reviewer, number)
     reviewer.fill("#opinion", "任免文件齐全，符合条例第三十条。")
+    reviewer.get_by_test_id("do-review").click()  # no recommendation chosen: not sent
+    expect(reviewer.get_by_test_id("case-status")).to_have_text("已受理，审查中")
+    reviewer.get_by_label("建议准予许可").check()
     reviewer.get_by_test_id("do-review").click()
     expect(reviewer.get_by_test_id("case-status")).to_have_text("已审查，待决定")
 
     approver = _page(browser, demo)
     staff_login(approver, demo, "sh-amr-approve")
     open_case(approver, number)
+    # the reviewer's choice and opinion, before the approver decides
+    recommendation = approver.get_by_test_id("review-recommendation")
+    expect(recommendation.get_by_test_id("review-label")).to_have_text("建议准予许可")
+    expect(recommendation).to_contain_text("任免文件齐全，符合条例第三十条。")
+    expect(approver.get_by_test_id("timeline")).to_contain_text(
+        "审查完成：建议准予许可"
+    )
     approver.get_by_test_id("do-approve").click()
     expect(approver.get_by_test_id("case-status")).to_have_text("准予许可")
+    assert asked(approver) == ["将签发《准予许可决定书》并通知申请人，确定准予许可？"]
 
     handler.goto(f"/cases/{number}/")
     expect(handler.get_by_test_id("case-status")).to_have_text("准予许可")

@@ -1,8 +1,10 @@
 """Accounts in the admin site: read-only, numbers masked. Changes go through services."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Company, Grant, Person, StaffProfile
+from tongban.catalog.constants import StaffRole
 from tongban.core.admin import ReadOnlyAdmin
 
 
@@ -49,6 +51,15 @@ class GrantAdmin(ReadOnlyAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ReadOnlyAdmin):
-    list_display = ("user", "department", "roles", "totp_confirmed_at")
+    list_display = ("user", "department", "role_names", "totp_confirmed_at")
     list_filter = ("department",)
-    exclude = ("totp_encrypted",)
+    exclude = ("totp_encrypted", "roles")
+    readonly_fields = ("role_names",)
+
+    @admin.display(description=_("角色"))
+    def role_names(self, profile: StaffProfile) -> str:
+        """The roles by their names (受理人员), not their codes (`intake_clerk`)."""
+        return "、".join(
+            str(StaffRole(role).label) if role in StaffRole.values else role
+            for role in profile.roles
+        )

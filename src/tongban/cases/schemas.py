@@ -52,8 +52,13 @@ class ReasonIn(StepIn):
 
 
 class ReviewIn(StepIn):
-    opinion: str
-    recommend: Literal["approve", "refuse"] = "approve"
+    opinion: str = Field(
+        description="the review opinion; for a refusal, the reasons for it"
+    )
+    recommend: Literal["approve", "refuse"] = Field(
+        description="the reviewer's recommendation, chosen: approve (准予许可) or "
+        "refuse (不予许可); there is no default"
+    )
 
 
 class SpecialStartIn(StepIn):
@@ -177,6 +182,43 @@ class CasePageOut(Schema):
         True, description="false when `count` is a lower bound (a queue of over 1,000)"
     )
     items: list[CaseRowOut]
+
+
+class QueueRowOut(CaseRowOut):
+    promised_deadline: dt.date | None
+    deadline_pending_year: int | None = Field(
+        description="the year whose holiday arrangement the deadlines wait for, if any"
+    )
+    applicant: str = Field(
+        description="a company's name, or the person's name as staff lists show it"
+    )
+    applicant_kind: Literal["company", "person"]
+    applicant_identifier: str = Field(
+        description="the company's credit code, or the person's masked document number"
+    )
+    claimed_by: str = Field(description="the username who claimed it, or empty")
+    legal_working_days_left: int | None = Field(
+        description="working days from today to the legal deadline, on the case's "
+        "regional calendar (0: due today; negative: overdue by that many); null: see "
+        "`legal_countdown`"
+    )
+    legal_countdown: Literal["", "pending", "not_started", "decided", "none"] = Field(
+        description="why there is no count: pending (the calendar year is not yet "
+        "published: 期限待定), not_started (it runs from acceptance), decided, none (no "
+        "such limit)"
+    )
+    promised_working_days_left: int | None = Field(
+        description="as `legal_working_days_left`, to the promised deadline"
+    )
+    promised_countdown: Literal["", "pending", "not_started", "decided", "none"]
+
+
+class QueuePageOut(Schema):
+    count: int = Field(description="how many there are in all, across every page")
+    count_exact: bool = Field(
+        True, description="false when `count` is a lower bound (a queue of over 1,000)"
+    )
+    items: list[QueueRowOut]
 
 
 class ProgressOut(Schema):

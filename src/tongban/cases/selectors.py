@@ -1,25 +1,31 @@
 """Reads of cases, scoped in the queries: applicants see what they may act for, staff their
 department's cases."""
 
+import datetime as dt
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.accounts.constants import Permission
 from tongban.accounts.identifiers import document_indexes, phone_indexes
-from tongban.accounts.models import Person, StaffProfile
+from tongban.accounts.models import Company, Person, StaffProfile
 from tongban.accounts.permissions import permission_require, staff_may
 from tongban.accounts.selectors import Scopes, acting_scopes
 from tongban.cases.constants import Status
 from tongban.cases.models import Case, CaseEvent
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
+from tongban.core.documents import DocumentType, document_normalise
 from tongban.core.errors import DomainError, Forbidden, NotFound
+from tongban.core.masking import mask_name
 from tongban.core.phones import phone_normalise
-from tongban.workdays.calendar import CalendarMissing
+from tongban.workdays.calendar import CalendarMissing, WorkCalendar
 from tongban.workdays.selectors import calendar_get
 
 OPEN = [
@@ -141,8 +147,30 @@ def case_page_for_person(
     return case_count_for_person(person, scopes), rows
 
 
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern's literal part (its `%`, `_` and `\\` escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_terms(q: str) -> dict[str, Any]:
+    """What a clerk's search `q` is compared with: a case number (exact or its start), an
+    applicant's name (a part of it) or credit code, a person's document number (through
+    its blind index: the number itself is never stored)."""
+    text = " ".join(q.split())
+    compact = document_normalise(text)
+    return {
+        "number": _like(compact) + "%",
+        "name": "%" + _like(text) + "%",
+        "uscc": compact,
+        "indexes": sorted(
+            {i for kind in DocumentType.values for i in document_indexes(kind, compact)}
+        )
+        or [""],
+    }
+
+
 def _queue_where(
-    staff: StaffProfile, *, status: str | None, mine: bool
+    staff: StaffProfile, *, status: str | None, mine: bool, q: str = ""
 ) -> tuple[str, list[Any]]:
     statuses = [status] if status else [str(s) for s in OPEN]
     where = f"c.department_id = %s AND c.status IN ({_placeholders(statuses)})"
@@ -150,6 +178,37 @@ def _queue_where(
     if mine:
         where += " AND c.claimed_by_id = %s"
         params.append(staff.user_id)
+    if q.strip():
+        terms = _search_terms(q)
+        indexes = terms["indexes"]
+        case, company, person = (
+            Case._meta.db_table,
+            Company._meta.db_table,
+            Person._meta.db_table,
+        )
+        people = (
+            f"SELECT id FROM {person} WHERE UPPER(name) LIKE UPPER(%s) ESCAPE '\\' "  # noqa: S608 — table names from the models, values as parameters
+            f"OR doc_index IN ({_placeholders(indexes)})"
+        )
+        # Each branch reads an index of its own: the number's, and the cases of the
+        # companies and people found by name, code or document number.
+        where += (
+            f" AND c.id IN (SELECT id FROM {case} WHERE number LIKE %s ESCAPE '\\'"  # noqa: S608 — table names from the models, values as parameters
+            f" UNION SELECT id FROM {case} WHERE applicant_company_id IN "
+            f"(SELECT id FROM {company} WHERE uscc = %s"
+            " OR UPPER(name) LIKE UPPER(%s) ESCAPE '\\')"
+            f" UNION SELECT id FROM {case} WHERE applicant_person_id IN ({people})"
+            f" UNION SELECT id FROM {case} WHERE submitted_by_id IN ({people}))"
+        )
+        params += [
+            terms["number"],
+            terms["uscc"],
+            terms["name"],
+            terms["name"],
+            *indexes,
+            terms["name"],
+            *indexes,
+        ]
     return where, params
 
 
@@ -163,20 +222,78 @@ def queue_count(
     *,
     status: str | None = None,
     mine: bool = False,
+    q: str = "",
     most: int = QUEUE_COUNT_MAX,
 ) -> int:
     """How many cases `queue_rows` pages through, counted up to `most + 1` (so more than
     `most` answers `most + 1`, whatever the true number)."""
     permission_require(staff, Permission.CASES_HANDLE)
-    where, params = _queue_where(staff, status=status, mine=mine)
+    where, params = _queue_where(staff, status=status, mine=mine, q=q)
     case, _item = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {case} c WHERE {where} LIMIT %s) AS q",  # noqa: S608 — table names from the models, values as parameters
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {case} c "  # noqa: S608 — table names from the models, values as parameters
+            f"WHERE {where} LIMIT %s) AS q",
             [*params, most + 1],
         )
         (count,) = cursor.fetchone()
     return int(count)
+
+
+# The columns of a row of the staff queue, in this order: those of `_ROW`, then the
+# promised deadline, the year a pending deadline waits for, acceptance and decision days,
+# the case's region (its calendar), the item's English name, the applicant (a company's
+# name and credit code, the person's name and masked document number — of the person the
+# case is for, and of who filed it), and who claimed it.
+QUEUE_FIELDS = (
+    "number",
+    "status",
+    "item__name",
+    "received_on",
+    "legal_deadline",
+    "promised_deadline",
+    "deadline_pending_year",
+    "accepted_on",
+    "decided_on",
+    "region",
+    "item__name_en",
+    "applicant_company__name",
+    "applicant_company__uscc",
+    "applicant_person__name",
+    "applicant_person__doc_masked",
+    "submitted_by__name",
+    "submitted_by__doc_masked",
+    "claimed_by__username",
+)
+
+
+def _queue_row() -> str:
+    """The columns of `QUEUE_FIELDS` in SQL: the applicant's and claimer's by scalar
+    subqueries on primary keys, each planned on its own (a join of six tables cost
+    PostgreSQL more to plan than to run: make bench ONLY=cases)."""
+    company, person, user = (
+        Company._meta.db_table,
+        Person._meta.db_table,
+        User._meta.db_table,
+    )
+
+    def one(column: str, table: str, key: str) -> str:
+        return f"(SELECT {column} FROM {table} WHERE id = c.{key})"  # noqa: S608 — names from the models
+
+    return ", ".join(
+        [
+            _ROW,
+            "c.promised_deadline, c.deadline_pending_year, c.accepted_on, "
+            "c.decided_on, c.region, i.name_en",
+            one("name", company, "applicant_company_id"),
+            one("uscc", company, "applicant_company_id"),
+            one("name", person, "applicant_person_id"),
+            one("doc_masked", person, "applicant_person_id"),
+            one("name", person, "submitted_by_id"),
+            one("doc_masked", person, "submitted_by_id"),
+            one("username", user, "claimed_by_id"),
+        ]
+    )
 
 
 def queue_rows(
@@ -184,23 +301,199 @@ def queue_rows(
     *,
     status: str | None = None,
     mine: bool = False,
+    q: str = "",
     offset: int,
     limit: int,
 ) -> list[tuple[Any, ...]]:
-    """A page of `staff_queue` as rows of `_ROW`, earliest deadline first — written as SQL
-    for the same reason as `case_rows_for_person`; tested against `staff_queue`."""
+    """A page of `staff_queue` as rows of `QUEUE_FIELDS`, earliest deadline first —
+    written as SQL for the same reason as `case_rows_for_person`; tested against
+    `staff_queue`."""
     permission_require(staff, Permission.CASES_HANDLE)
-    where, params = _queue_where(staff, status=status, mine=mine)
+    where, params = _queue_where(staff, status=status, mine=mine, q=q)
     case, item = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_ROW} FROM {case} c JOIN {item} i ON i.id = c.item_id "  # noqa: S608 — table names from the models, values as parameters
+            f"SELECT {_queue_row()} FROM {case} c JOIN {item} i ON i.id = c.item_id "  # noqa: S608 — table names from the models, values as parameters
             f"WHERE {where} ORDER BY c.legal_deadline, c.received_on, c.id "
             "LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Working days left to a deadline, or why there is no count: `days` is negative when
+    the deadline has passed (overdue by that many), None when `reason` says why not —
+    `pending` (its calendar year is not yet published), `not_started` (it runs from
+    acceptance), `decided`, `none` (the item has no such limit)."""
+
+    days: int | None
+    reason: str = ""
+
+    @property
+    def overdue(self) -> int:
+        """How many working days the deadline has passed (0: it has not)."""
+        return -self.days if self.days is not None and self.days < 0 else 0
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A row of the staff queue as a clerk reads it."""
+
+    number: str
+    status: str
+    service_name: str
+    service_name_en: str
+    received_on: dt.date | None
+    legal_deadline: dt.date | None
+    promised_deadline: dt.date | None
+    deadline_pending_year: int | None
+    applicant: str  # a company's name, or a person's (masked as `mask_name` says)
+    applicant_kind: str  # company | person
+    applicant_identifier: str  # a credit code, or a masked document number
+    claimed_by: str
+    legal_left: Countdown
+    promised_left: Countdown
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def item(self) -> dict[str, str]:
+        """For the `local_name` filter: the item's name in the page's language."""
+        return {"name": self.service_name, "name_en": self.service_name_en}
+
+
+def _countdown(
+    deadline: dt.date | None,
+    *,
+    today: dt.date,
+    calendar: WorkCalendar | None,
+    pending: bool,
+    started: bool,
+    decided: bool,
+) -> Countdown:
+    if decided:
+        return Countdown(None, "decided")
+    if pending:
+        return Countdown(None, "pending")
+    if not started:
+        return Countdown(None, "not_started")
+    if deadline is None:
+        return Countdown(None, "none")
+    if calendar is None:
+        return Countdown(None, "pending")
+    try:
+        return Countdown(calendar.count_working_days(today, deadline))
+    except CalendarMissing:  # the days between run into a year not yet published
+        return Countdown(None, "pending")
+
+
+# A region's calendar as the queue counts on it, held for a minute: `calendar_get` asks
+# the database whether the calendar changed (a query on every call), which cost the queue
+# more than all its rows; a countdown a minute behind a calendar edit is harmless (the
+# deadlines themselves are stored on each case).
+CALENDAR_HOLD_SECONDS = 60.0
+_held: dict[str, tuple[float, WorkCalendar | None]] = {}
+
+
+def _calendar(region: str) -> WorkCalendar | None:
+    now = time.monotonic()
+    held = _held.get(region)
+    if held is not None and now - held[0] < CALENDAR_HOLD_SECONDS:
+        return held[1]
+    try:
+        calendar: WorkCalendar | None = calendar_get(region=region)
+    except DomainError:
+        calendar = None
+    _held[region] = (now, calendar)
+    return calendar
+
+
+def queue_rows_read(rows: Sequence[tuple[Any, ...]]) -> list[QueueRow]:
+    """`queue_rows` as a clerk reads them: the applicant, and the working days left to
+    the promised and the legal deadline, counted on each case's regional calendar (read
+    once per region, from its in-memory snapshot: no query per row)."""
+    today = clock.today()
+    calendars: dict[str, WorkCalendar | None] = {}
+    out = []
+    for row in rows:
+        (
+            number,
+            status,
+            name,
+            received_on,
+            legal,
+            promised,
+            pending_year,
+            accepted_on,
+            decided_on,
+            region,
+            name_en,
+            company,
+            uscc,
+            person,
+            person_doc,
+            filer,
+            filer_doc,
+            claimed_by,
+        ) = row
+        if region not in calendars:
+            calendars[region] = _calendar(region)
+        facts = {
+            "pending": pending_year is not None,
+            "started": accepted_on is not None,
+            "decided": decided_on is not None,
+        }
+        if company:
+            applicant, kind, identifier = company, "company", uscc
+        else:
+            applicant, identifier = (
+                (person, person_doc) if person else (filer, filer_doc)
+            )
+            applicant, kind = mask_name(applicant or "", "screen"), "person"
+        out.append(
+            QueueRow(
+                number=number,
+                status=status,
+                service_name=name,
+                service_name_en=name_en or "",
+                received_on=received_on,
+                legal_deadline=legal,
+                promised_deadline=promised,
+                deadline_pending_year=pending_year,
+                applicant=applicant,
+                applicant_kind=kind,
+                applicant_identifier=identifier or "",
+                claimed_by=claimed_by or "",
+                legal_left=_countdown(
+                    legal, today=today, calendar=calendars[region], **facts
+                ),
+                promised_left=_countdown(
+                    promised, today=today, calendar=calendars[region], **facts
+                ),
+            )
+        )
+    return out
+
+
+def queue_page(
+    staff: StaffProfile,
+    *,
+    status: str | None = None,
+    mine: bool = False,
+    q: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[QueueRow]]:
+    """How many cases the queue (or the search in it) holds, counted up to
+    `QUEUE_COUNT_MAX + 1`, and a page of them as a clerk reads them."""
+    count = queue_count(staff, status=status, mine=mine, q=q)
+    rows = queue_rows(staff, status=status, mine=mine, q=q, offset=offset, limit=limit)
+    return count, queue_rows_read(rows)
 
 
 def cases_for_person(person: Person) -> QuerySet[Case]:
@@ -220,16 +513,40 @@ def case_for_person(person: Person, number: str) -> Case:
     return case
 
 
+def _search_q(q: str) -> Q:
+    """`_search_terms` as the ORM says it (what `queue_rows` is tested against)."""
+    terms = _search_terms(q)
+    text = " ".join(q.split())
+    compact = document_normalise(text)
+    return (
+        Q(number__startswith=compact)
+        | Q(applicant_company__uscc=terms["uscc"])
+        | Q(applicant_company__name__icontains=text)
+        | Q(applicant_person__name__icontains=text)
+        | Q(submitted_by__name__icontains=text)
+        | Q(applicant_person__doc_index__in=terms["indexes"])
+        | Q(submitted_by__doc_index__in=terms["indexes"])
+    )
+
+
 def staff_queue(
-    staff: StaffProfile, *, status: str | None = None, mine: bool = False
+    staff: StaffProfile,
+    *,
+    status: str | None = None,
+    mine: bool = False,
+    q: str = "",
 ) -> QuerySet[Case]:
     """The department's open cases (or those of `status`), earliest deadline first; only
-    for a role of the department's work (`cases.handle`: never an administrator)."""
+    for a role of the department's work (`cases.handle`: never an administrator). `q`
+    finds cases by number (exact or its start) or by applicant: a part of the person's
+    or company's name, the company's credit code, the person's document number."""
     permission_require(staff, Permission.CASES_HANDLE)
     cases = Case.objects.filter(department=staff.department).select_related("item")
     cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN)
     if mine:
         cases = cases.filter(claimed_by=staff.user)
+    if q.strip():
+        cases = cases.filter(_search_q(q))
     return cases.order_by("legal_deadline", "received_on", "pk")
 
 

@@ -59,9 +59,21 @@ def _date(value: str | None) -> str:
     return value or _("待定")
 
 
+def recommendation_label(recommend: str) -> str:
+    """The reviewer's recommendation in words. A review recorded before the reviewer had
+    to choose holds none: it was the form's approval then."""
+    if recommend == "refuse":
+        return _("建议不予许可")
+    return _("建议准予许可")
+
+
 def _title(action: str, data: dict[str, Any], audience: Audience) -> str:
     if action == Action.REVIEW and audience == "applicant":
         return _("审查完成，待作出决定")
+    if action == Action.REVIEW:
+        return _("审查完成：%(recommend)s") % {
+            "recommend": recommendation_label(str(data.get("recommend", "")))
+        }
     if action in (Action.SPECIAL_START, Action.SPECIAL_END):
         kind = _label(SpecialProcedureKind, str(data.get("kind", "")))
         if action == Action.SPECIAL_START:
@@ -113,15 +125,12 @@ def _detail(action: str, data: dict[str, Any], audience: Audience) -> str:
         parts.append(_("法定办结期限：%(date)s") % {"date": _date(legal)})
     elif action == Action.REVIEW:
         if audience == "staff":
-            recommend = (
-                _("建议准予许可")
-                if data.get("recommend", "approve") == "approve"
-                else _("建议不予许可")
+            reasons = (
+                _("不予许可的理由：%(opinion)s")
+                if data.get("recommend") == "refuse"
+                else _("审查意见：%(opinion)s")
             )
-            parts.append(
-                _("%(recommend)s：%(opinion)s")
-                % {"recommend": recommend, "opinion": data.get("opinion", "")}
-            )
+            parts.append(reasons % {"opinion": data.get("opinion", "")})
     elif action in (Action.REFUSE_INTAKE, Action.REFUSE, Action.VOID, Action.WITHDRAW):
         if data.get("reason"):
             parts.append(_("理由：%(reason)s") % {"reason": data["reason"]})

@@ -11,10 +11,17 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.accounts.selectors import acting_options, person_of, staff_of
 from tongban.cases import selectors, services
-from tongban.cases.constants import WITHDRAWABLE, Action, SpecialProcedureKind, Status
+from tongban.cases.constants import (
+    WITHDRAWABLE,
+    Action,
+    DocumentKind,
+    SpecialProcedureKind,
+    Status,
+)
 from tongban.cases.documents import document_response
 from tongban.cases.forms import (
     ItemsForm,
@@ -25,10 +32,11 @@ from tongban.cases.forms import (
 )
 from tongban.cases.materials import material_upload, materials_fetch, materials_status
 from tongban.cases.models import Case
-from tongban.cases.timeline import timeline_for
+from tongban.cases.timeline import recommendation_label, timeline_for
 from tongban.catalog.selectors import service_get
 from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.core.headers import allow_webassembly, as_download
+from tongban.core.paging import OFFSET_MAX
 from tongban.notifications.selectors import channels_of, staff_inbox
 from tongban.notifications.services import staff_case_messages_read
 
@@ -457,26 +465,63 @@ def _staff(request: HttpRequest) -> Any:
     return staff
 
 
+QUEUE_PAGE_SIZE = 50
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for (`?page=`), 1 if it is not a page number, never past the
+    offsets a list allows."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), OFFSET_MAX // QUEUE_PAGE_SIZE + 1)
+
+
 @login_required(login_url="accounts:staff_login")
 def workbench(request: HttpRequest) -> HttpResponse:
+    """待办件: the department's open cases, earliest deadline first, a page at a time;
+    found by case number or applicant (`q`)."""
     status = request.GET.get("status") or None
     mine = request.GET.get("mine") == "1"
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    page = _page_number(request.GET.get("page"))
     try:
         staff = _staff(request)
-        cases = selectors.staff_queue(staff, status=status, mine=mine)
+        count, rows = selectors.queue_page(
+            staff,
+            status=status,
+            mine=mine,
+            q=q,
+            offset=(page - 1) * QUEUE_PAGE_SIZE,
+            limit=QUEUE_PAGE_SIZE,
+        )
     except DomainError as error:
         return _not_found(request, error)
+
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    more = count > page * QUEUE_PAGE_SIZE
     return render(
         request,
         "cases/workbench.html",
         {
             "staff": staff,
-            "cases": cases[:200],
+            "rows": rows,
+            "count": min(count, selectors.QUEUE_COUNT_MAX),
+            "count_exact": count <= selectors.QUEUE_COUNT_MAX,
+            "page": page,
+            "previous_url": page_url(page - 1) if page > 1 else "",
+            "next_url": page_url(page + 1) if more else "",
             "messages_unread": staff_inbox(staff.user)
             .filter(read_at=None)
             .select_related("case")[:20],
             "status": status or "",
             "mine": mine,
+            "q": q,
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
         },
     )
@@ -525,7 +570,7 @@ STEPS: dict[str, tuple[Callable[..., Case], Callable[[QueryDict], dict[str, Any]
         services.case_review,
         lambda post: {
             "opinion": post.get("opinion", ""),
-            "recommend": post.get("recommend", "approve"),
+            "recommend": post.get("recommend", ""),
         },
     ),
     Action.APPROVE: (services.case_approve, lambda post: {}),
@@ -564,6 +609,59 @@ STEPS: dict[str, tuple[Callable[..., Case], Callable[[QueryDict], dict[str, Any]
     ),
     Action.VOID: (services.case_void, lambda post: {"reason": post.get("reason", "")}),
 }
+
+
+# The steps that issue a legal document, the document each issues, and what the page
+# asks before each, naming it.
+ISSUING = {
+    Action.ACCEPT: (DocumentKind.ACCEPTANCE, gettext_lazy("确定受理？")),
+    Action.REFUSE_INTAKE: (DocumentKind.NON_ACCEPTANCE, gettext_lazy("确定不予受理？")),
+    Action.REQUEST_CORRECTION: (
+        DocumentKind.CORRECTION,
+        gettext_lazy("确定一次性告知补正材料？"),
+    ),
+    Action.EXTEND: (DocumentKind.EXTENSION, gettext_lazy("确定延长审查期限？")),
+    Action.SPECIAL_START: (
+        DocumentKind.SPECIAL_PROCEDURE,
+        gettext_lazy("确定开始特别程序？"),
+    ),
+    Action.APPROVE: (DocumentKind.APPROVAL, gettext_lazy("确定准予许可？")),
+    Action.REFUSE: (DocumentKind.REFUSAL, gettext_lazy("确定不予许可？")),
+}
+
+
+def _issuing() -> dict[str, dict[str, str]]:
+    """For each step that issues a document: what the page says under its button (seen
+    with or without JavaScript) and the question asked before it acts."""
+    out = {}
+    for action, (kind, question) in ISSUING.items():
+        names = {"document": DocumentKind(kind).label, "question": question}
+        out[str(action)] = {
+            "note": _("将签发《%(document)s》并通知申请人。") % names,
+            "confirm": _("将签发《%(document)s》并通知申请人，%(question)s") % names,
+        }
+    return out
+
+
+def _review(case: Case) -> dict[str, Any] | None:
+    """The latest review of the case: its recommendation in words, opinion, reviewer."""
+    event = (
+        case.events.filter(action=Action.REVIEW)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    data = event.data or {}
+    actor = event.actor
+    return {
+        "recommend": str(data.get("recommend") or "approve"),
+        "label": recommendation_label(str(data.get("recommend", ""))),
+        "opinion": str(data.get("opinion", "")),
+        "by": (actor.get_full_name() or actor.get_username()) if actor else "",
+        "at": event.at,
+    }
 
 
 @login_required(login_url="accounts:staff_login")
@@ -619,6 +717,11 @@ def workbench_case(request: HttpRequest, number: str) -> HttpResponse:
             "items_form": ItemsForm(),
             "forward_to": selectors.forward_targets(case),
             "deliverable": case.closing_type in services.DELIVERABLE,
+            "issuing": _issuing(),
+            "review": _review(case)
+            if case.status in (Status.REVIEWED, Status.APPROVED, Status.REFUSED)
+            else None,
+            "claimed_by_me": case.claimed_by_id == staff.user_id,
         },
     )
 

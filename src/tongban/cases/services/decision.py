@@ -30,13 +30,21 @@ def case_review(
     staff: StaffProfile,
     expected_version: int,
     opinion: str,
-    recommend: str = "approve",
+    recommend: str,
 ) -> Case:
+    """The reviewer's opinion and the recommendation they chose — approve or refuse,
+    never implied; a refusal's opinion is its reasons. The approver reads both."""
+
     def work() -> events.Happened:
-        text = text_require(opinion, "opinion", _("请填写审查意见。"))
         if recommend not in RECOMMENDATIONS:
-            message = _("请选择审查建议：准予许可或不予许可。")
+            message = _("请选择审查建议：建议准予许可或建议不予许可。")
             raise InvalidInput("invalid_input", message, fields={"recommend": message})
+        required = (
+            _("建议不予许可的，请在审查意见中写明理由。")
+            if recommend == "refuse"
+            else _("请填写审查意见。")
+        )
+        text = text_require(opinion, "opinion", required)
         return events.reviewed(opinion=text, recommend=recommend)
 
     def tell_approvers() -> None:

@@ -34,7 +34,9 @@ def test_every_document_of_a_refused_case_is_a_readable_pdf(
         basis="《行政许可法》第四十五条",
     )
     world.act(world.reviewer, number, "special_end", result="评审通过")
-    world.act(world.reviewer, number, "review", opinion="材料不符合要求")
+    world.act(
+        world.reviewer, number, "review", recommend="refuse", opinion="材料不符合要求"
+    )
     final = world.act(
         world.approver, number, "refuse", reason="任免文件未经公证认证。"
     ).json()

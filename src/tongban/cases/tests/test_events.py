@@ -63,7 +63,7 @@ def _every_step(world: World) -> list[str]:
         )
     )
     _ok(world.act(world.reviewer, full, "special_end", result="场所属实"))
-    _ok(world.act(world.reviewer, full, "review", opinion=OPINION))
+    _ok(world.act(world.reviewer, full, "review", recommend="approve", opinion=OPINION))
     _ok(world.act(world.approver, full, "approve"))
     _ok(world.act(world.clerk, full, "close"))
     _ok(world.act(world.clerk, full, "deliver", proof="电子送达回执 ED-2026-0001"))
@@ -74,7 +74,15 @@ def _every_step(world: World) -> list[str]:
     )
     refused = _ok(world.apply())["number"]
     _ok(world.act(world.clerk, refused, "accept"))
-    _ok(world.act(world.reviewer, refused, "review", opinion="任免文件未经认证"))
+    _ok(
+        world.act(
+            world.reviewer,
+            refused,
+            "review",
+            recommend="refuse",
+            opinion="任免文件未经认证",
+        )
+    )
     _ok(world.act(world.approver, refused, "refuse", reason="任免文件未经公证认证"))
     withdrawn = _ok(world.apply())["number"]
     _ok(world.handler.post(f"/cases/{withdrawn}/withdraw", {"reason": "重复申请"}))
@@ -235,7 +243,11 @@ def test_the_applicants_api_timeline_keeps_internal_opinions_inside(
 ) -> None:
     number = _ok(world.apply())["number"]
     _ok(world.act(world.clerk, number, "accept"))
-    _ok(world.act(world.reviewer, number, "review", opinion=OPINION))
+    _ok(
+        world.act(
+            world.reviewer, number, "review", recommend="approve", opinion=OPINION
+        )
+    )
     _ok(world.reviewer.post(f"/workbench/cases/{number}/claim"))
     mine = _ok(world.handler.get(f"/cases/{number}"))
     steps = {e["action"]: e for e in mine["timeline"]}

@@ -148,7 +148,11 @@ def test_staff_are_told_what_waits_for_them(world: World) -> None:
     assert [n["event"] for n in clerk_told] == ["staff.supplement"]  # once, not twice
     assert world.act(world.clerk, number, "accept").status_code == 200
     reviewed = world.act(
-        world.reviewer, number, "review", opinion="材料齐全，符合条件。"
+        world.reviewer,
+        number,
+        "review",
+        recommend="approve",
+        opinion="材料齐全，符合条件。",
     )
     assert reviewed.status_code == 200
     approver_told = _inbox(world.approver)

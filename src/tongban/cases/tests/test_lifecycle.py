@@ -47,7 +47,11 @@ def test_the_whole_story_from_apply_to_delivery(world: World) -> None:
     assert "受字〔" in body["documents"][-1]["number"]
 
     reviewed = world.act(
-        world.reviewer, number, "review", opinion="材料齐全，符合条例第三十条。"
+        world.reviewer,
+        number,
+        "review",
+        recommend="approve",
+        opinion="材料齐全，符合条例第三十条。",
     )
     assert reviewed.json()["status"] == "reviewed"
     approved = world.act(world.approver, number, "approve")
@@ -156,7 +160,7 @@ def test_reviewer_cannot_decide_the_same_case(world: World) -> None:
             world.api, "both", "上海市市场监督管理局", ["reviewer", "approver"]
         )
     )
-    world.act(both, number, "review", opinion="同意")
+    world.act(both, number, "review", recommend="approve", opinion="同意")
     before = _state(number)
     response = world.act(both, number, "approve")
     assert response.status_code == 403
@@ -181,7 +185,10 @@ def test_invalid_transitions_change_nothing(
 ) -> None:
     number = _case(world)["number"]
     before = _state(number)
-    body = {"review": {"opinion": "x"}, "extend": {"reason": "x"}}.get(action, {})
+    body = {
+        "review": {"opinion": "x", "recommend": "approve"},
+        "extend": {"reason": "x"},
+    }.get(action, {})
     response = world.act(getattr(world, who), number, action, **body)
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
@@ -234,7 +241,7 @@ def test_withdraw_before_a_decision_only(world: World) -> None:
     assert withdrawn.json()["closing_type"] == "withdrawn"
     other = _case(world)["number"]
     world.act(world.clerk, other, "accept")
-    world.act(world.reviewer, other, "review", opinion="同意")
+    world.act(world.reviewer, other, "review", recommend="approve", opinion="同意")
     world.act(world.approver, other, "approve")
     late = world.handler.post(f"/cases/{other}/withdraw", {})
     assert late.status_code == 409

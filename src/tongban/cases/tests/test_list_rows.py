@@ -58,19 +58,33 @@ def test_applicant_rows_match_the_scoped_query(world: World) -> None:
 
 def test_queue_rows_match_the_department_queue(world: World) -> None:
     _chan, _smith, clerk = _copies(world)
+    number = Case.objects.exclude(number__startswith="T-").get().number
+    searches = ("", "T-01", number, "示范", "smith", CHAN[1], "nobody")
     for status in (None, Status.ACCEPTED, Status.CLOSED):
         for mine in (False, True):
-            queue = selectors.staff_queue(clerk, status=status, mine=mine)
-            assert selectors.queue_count(clerk, status=status, mine=mine) == (
-                queue.count()
-            )
-            assert selectors.queue_count(clerk, status=status, mine=mine, most=2) == (
-                min(queue.count(), 3)
-            )
-            for offset, limit in PAGES:
-                expected = list(queue.values_list(*FIELDS)[offset : offset + limit])
-                got = selectors.queue_rows(
-                    clerk, status=status, mine=mine, offset=offset, limit=limit
-                )
-                assert [tuple(row) for row in got] == expected, (status, mine, offset)
+            for q in searches:
+                queue = selectors.staff_queue(clerk, status=status, mine=mine, q=q)
+                counted = selectors.queue_count(clerk, status=status, mine=mine, q=q)
+                assert counted == queue.count(), (status, mine, q)
+                assert selectors.queue_count(
+                    clerk, status=status, mine=mine, q=q, most=2
+                ) == min(queue.count(), 3)
+                for offset, limit in PAGES:
+                    expected = list(
+                        queue.values_list(*selectors.QUEUE_FIELDS)[
+                            offset : offset + limit
+                        ]
+                    )
+                    got = selectors.queue_rows(
+                        clerk, status=status, mine=mine, q=q, offset=offset, limit=limit
+                    )
+                    assert [tuple(row) for row in got] == expected, (
+                        status,
+                        mine,
+                        q,
+                        offset,
+                    )
     assert selectors.queue_rows(clerk, offset=0, limit=100)
+    for q in searches[1:-1]:  # each search finds something, the last nothing
+        assert selectors.queue_count(clerk, q=q), q
+    assert not selectors.queue_count(clerk, q="nobody")

@@ -71,7 +71,12 @@ def test_the_reviewer_is_refused_as_decider_before_anything_else(world: World) -
             world.api, "both-1", "上海市市场监督管理局", ["reviewer", "approver"]
         )
     )
-    assert world.act(both, number, "review", opinion="齐全").status_code == 200
+    assert (
+        world.act(
+            both, number, "review", recommend="approve", opinion="齐全"
+        ).status_code
+        == 200
+    )
     refused = world.act(both, number, "refuse", reason="")
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_authorised"

@@ -23,7 +23,7 @@ def test_supervisor_sees_late_and_on_time_cases(
     on_time, late = world.apply().json()["number"], world.apply().json()["number"]
     for number in (on_time, late):
         world.act(world.clerk, number, "accept")
-        world.act(world.reviewer, number, "review", opinion="同意")
+        world.act(world.reviewer, number, "review", recommend="approve", opinion="同意")
     world.act(world.approver, on_time, "approve")  # the same day: within the promise
     platform_clock.set_now(
         _at("2026-03-16")
