@@ -378,7 +378,7 @@ def _countdown(
 ) -> Countdown:
     if decided:
         return Countdown(None, "decided")
-    if pending:
+    if pending and deadline is None:  # a case's other deadline may be known already
         return Countdown(None, "pending")
     if not started:
         return Countdown(None, "not_started")

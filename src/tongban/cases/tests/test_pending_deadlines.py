@@ -19,6 +19,7 @@ from tongban.cases.deadlines import (
     earliest_possible_by_pk,
 )
 from tongban.cases.models import Case
+from tongban.cases.selectors import Countdown, queue_rows, queue_rows_read
 from tongban.cases.services import deadlines_pending_recompute
 from tongban.cases.tests.conftest import World
 from tongban.cases.tests.test_forms import _handler_page
@@ -91,6 +92,10 @@ def test_a_deadline_into_2027_shows_its_earliest_day_until_2027_is_entered(
     page = applicant.get(f"/cases/{number}/").content.decode()
     assert _text(page, "legal-deadline") == _pending(2027, "2027-01-07")
     assert "2026-12-31" in page  # the promised deadline, known
+    clerk = StaffProfile.objects.get(user__username="clerk-1")
+    (row,) = queue_rows_read(queue_rows(clerk, offset=0, limit=10))
+    assert row.legal_left == Countdown(None, "pending")
+    assert row.promised_left == Countdown(3)  # 29, 30 and 31 December
     staff = Client()
     staff.force_login(StaffProfile.objects.get(user__username="clerk-1").user)
     desk = staff.get(f"/workbench/{number}/").content.decode()
