@@ -629,7 +629,10 @@ def supervision(*, department_code: str | None = None) -> dict[str, Any]:
     promised limit, by department."""
     today = clock.today()
     try:
-        soon = calendar_get().add(today, DUE_SOON_WORKING_DAYS, "working_days")
+        # Into a year not yet published, its days on weekends alone: never a later day.
+        soon = calendar_get().add_assuming_weekends(
+            today, DUE_SOON_WORKING_DAYS, "working_days"
+        )
     except CalendarMissing:
         soon = today
     cases = (

@@ -137,3 +137,26 @@ def test_a_limit_into_2028_waits_for_2028_once_2027_is_entered(
     assert earliest is not None and earliest.year == 2028
     assert earliest.legal_deadline is not None
     assert earliest.legal_deadline.year == 2028
+
+
+@pytest.fixture
+def friday_18_december(platform_clock: Any) -> Any:
+    platform_clock.set_now(dt.datetime(2026, 12, 18, 10, tzinfo=SHANGHAI))
+    return platform_clock
+
+
+def test_due_soon_reaches_into_2027_on_weekends_alone(
+    friday_18_december: Any, world: World
+) -> None:
+    from tongban.cases.selectors import supervision
+
+    number = world.apply().json()["number"]
+    accepted = world.act(world.clerk, number, "accept").json()
+    assert accepted["legal_deadline"] == "2026-12-30"  # 8 working days from Friday 18th
+    # On the 29th, three working days on end on 1 January 2027 at the earliest: the
+    # deadline tomorrow is due soon (it was "on track" while 2027 stopped the count).
+    friday_18_december.set_now(dt.datetime(2026, 12, 29, 10, tzinfo=SHANGHAI))
+    report = supervision()
+    assert [(f["case"].number, f["state"]) for f in report["flagged"]] == [
+        (number, "due_soon")
+    ]
