@@ -74,11 +74,20 @@ def test_unknown_region_is_summarised_and_said_next_to_the_field(page: Page):
     expect(page.locator("#id_add-region_error")).to_contain_text("999999")
 
 
-def test_a_year_without_calendar_data_is_reported_not_guessed(page: Page):
+def test_a_year_without_calendar_data_is_never_a_deadline_only_its_earliest_day(
+    page: Page,
+):
     page.goto("/workdays/")
     fill_deadline(page, "2028-03-01", "5")
     page.click("[data-testid=submit-add]")
-    expect(page.locator(".error-summary")).to_contain_text("2028")
+    expect(page.get_by_test_id("result")).to_have_text(
+        "期限待国务院公布 2028 年节假日安排后确定"
+    )
+    expect(page.get_by_test_id("earliest")).to_have_text("2028-03-08")
+    # A year before the calendar will never be published: reported, not guessed.
+    fill_deadline(page, "1999-03-01", "5")
+    page.click("[data-testid=submit-add]")
+    expect(page.locator(".error-summary")).to_contain_text("1999")
     expect(page.get_by_test_id("answer")).to_have_count(0)
 
 
