@@ -435,7 +435,9 @@ handler = Person.objects.get(name="陈美玲")
 office = Company.objects.get(uscc="91310000ME2X0A1173")
 item = ServiceItem.objects.get(code="REP")
 materials = item.current.content.get("materials") or []
-positions = [i for i, m in enumerate(materials) if m.get("required", True) and m.get("source") != "legal_entity_registry"]
+# files for what the applicant uploads: not the online form itself (a 422), nor what the
+# legal-entity registry holds for the office
+positions = [i for i, m in enumerate(materials) if m.get("required", True) and m.get("source") not in ("legal_entity_registry", "online_form")]
 busy = Person.objects.get(name="张伟")
 staff = StaffProfile.objects.get(user__username="sh-amr-intake")
 count = {count}
