@@ -4,6 +4,8 @@ Not part of `make test` (the file name keeps pytest from collecting it), because
 writes tracked files under docs/screenshots/.
 """
 
+import subprocess
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Browser
@@ -12,8 +14,10 @@ from tests.e2e.test_cases import (
     HANDLER,
     OFFICE,
     REP_CHANGE,
+    _page,
     materials_upload,
     person_login,
+    staff_login,
 )
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -131,3 +135,48 @@ def test_shoot(browser: Browser, live_instance) -> None:
     page.goto("/cases/")
     page.screenshot(path=str(SCREENSHOTS / "phone-cases-zh.png"), full_page=True)
     context.close()
+    # The staff case page as the intake clerk sees it, then, the handler preferring
+    # English, the acceptance notice's English version (its first page).
+    live_instance.tongban(
+        "shell",
+        "-c",
+        "from tongban.accounts.models import Person;"
+        "Person.objects.filter(name='陈美玲').update(language='en')",
+    )
+    clerk = _page(browser, live_instance)
+    clerk.set_viewport_size(DESKTOP)
+    staff_login(clerk, live_instance, "sh-amr-intake")
+    clerk.goto(f"/workbench/{number}/")
+    clerk.screenshot(path=str(SCREENSHOTS / "staff-case-zh.png"), full_page=True)
+    clerk.get_by_test_id("do-accept").click()
+    clerk.get_by_test_id("legal-deadline").wait_for()
+    clerk.context.close()
+    handler = _page(browser, live_instance)
+    person_login(handler, HANDLER)
+    handler.goto(f"/cases/{number}/")
+    link = handler.get_by_test_id("document-acceptance").get_by_test_id("document-en")
+    link.click()
+    raw = handler.get_by_test_id("download").get_attribute("href")
+    assert raw is not None
+    answer = handler.request.get(raw)
+    assert answer.status == 200
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "notice.pdf"
+        pdf.write_bytes(answer.body())
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(SCREENSHOTS / "notice-en"),
+            ],
+            check=True,
+        )
+    handler.context.close()

@@ -67,6 +67,13 @@ def test_forward_to_the_competent_department(world: World) -> None:
     forwarded = Case.objects.get(number=new_number)
     assert forwarded.status == "received"
     assert forwarded.applicant_company_id == world.company_id
+    company = forwarded.applicant_company
+    assert company is not None
+    assert (
+        forwarded.applicant_kind,
+        forwarded.applicant_label,
+        forwarded.applicant_identifier,
+    ) == ("company", company.name, company.uscc)
     assert forwarded.form_data == Case.objects.get(number=number).form_data
     assert (
         set(forwarded.materials.values_list("sha256", "file")) == files
@@ -216,6 +223,9 @@ def test_workbench_pages_forward_void_and_messages(world: World) -> None:
     page = client.get(f"/workbench/{number}/").content.decode()
     assert "浦东新区市场监督管理局" in page and 'value="forward"' in page
     assert 'value="void"' not in page  # only the head voids
+    # the application form is the online form, not a material missing
+    assert "代表机构变更登记申请书：<span class=\"text-success\">在线填写" in page
+    assert "未提交" not in page
     version = Case.objects.get(number=number).row_version
     client.post(
         f"/workbench/{number}/",
