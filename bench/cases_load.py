@@ -460,16 +460,22 @@ with connection.cursor() as cursor:
             status, row_version, received_on, accepted_on, accepted_by_law, correction_due,
             legal_deadline, promised_deadline, deadline_pending_year, extended, decided_on,
             closing_type, closed_at, delivery_due, delivered_at, delivery_proof, claimed_by_id,
-            idempotency_key, created_at, updated_at)
+            idempotency_key, created_at, updated_at,
+            applicant_kind, applicant_label, applicant_identifier)
         SELECT 'G-' || g, i.id, i.current_id, i.department_id, i.region,
-            CASE WHEN g %% 500 = 0 THEN %(busy)s ELSE %(first)s + g %% 50000 END, NULL, NULL, 'web', 'standard', i.case_type, '{}',
+            p.id, NULL, NULL, 'web', 'standard', i.case_type, '{}',
             (ARRAY['received','accepted','reviewed','closed','closed','closed'])[1 + g %% 6], 1,
             DATE '2026-01-01' + (g %% 300), DATE '2026-01-02' + (g %% 300), false, NULL,
             DATE '2026-01-20' + (g %% 300), DATE '2026-01-08' + (g %% 300), NULL, false, NULL,
-            '', NULL, NULL, NULL, '', NULL, '', now() - (g || ' seconds')::interval, now()
+            '', NULL, NULL, NULL, '', NULL, '', now() - (g || ' seconds')::interval, now(),
+            'person', p.name, p.doc_masked
         FROM generate_series(1, %(count)s) AS g
         JOIN LATERAL (SELECT id, current_id, department_id, region, case_type FROM catalog_serviceitem
                       ORDER BY id OFFSET (g %% (SELECT count(*) FROM catalog_serviceitem)) LIMIT 1) i ON true
+        -- who files it (the applicant: the cases are their own), named on the case as
+        -- the platform names it at filing
+        JOIN accounts_person p
+            ON p.id = CASE WHEN g %% 500 = 0 THEN %(busy)s ELSE %(first)s + g %% 50000 END
     """, {"busy": busy.pk, "count": count, "first": first_person})
     cursor.execute("ANALYZE cases_case")
 print(json.dumps({

@@ -50,6 +50,14 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # The applicant as the case names it, kept on the case row (set when the case is made
+    # and again when it is received): the staff queue reads these columns rather than
+    # six look-ups a row (make bench ONLY=cases). A company by its name and credit code;
+    # a person — the applicant person, else who filed it — by name and masked document
+    # number (`Person.doc_masked`, never the number itself).
+    applicant_kind = models.CharField(max_length=7, blank=True, default="")
+    applicant_label = models.CharField(max_length=200, blank=True, default="")
+    applicant_identifier = models.CharField(max_length=40, blank=True, default="")
     channel = models.CharField(_("渠道"), max_length=10)
     approval_mode = models.CharField(_("审批方式"), max_length=20)
     case_type = models.CharField(_("办件类型"), max_length=20)
@@ -110,6 +118,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def applicant_columns_fill(self) -> None:
+        """Set `applicant_kind`, `applicant_label` and `applicant_identifier` from whom
+        the case is for now (the company, else the person, else who filed it)."""
+        if self.applicant_company_id is not None:
+            company = self.applicant_company
+            assert company is not None  # noqa: S101 — the id says so
+            self.applicant_kind = "company"
+            self.applicant_label = company.name
+            self.applicant_identifier = company.uscc
+            return
+        person = self.applicant_person or self.submitted_by
+        self.applicant_kind = "person"
+        self.applicant_label = person.name
+        self.applicant_identifier = person.doc_masked
 
     @property
     def applicant_name(self) -> str:

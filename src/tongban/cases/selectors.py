@@ -187,26 +187,24 @@ def _queue_where(
             Person._meta.db_table,
         )
         people = (
-            f"SELECT id FROM {person} WHERE UPPER(name) LIKE UPPER(%s) ESCAPE '\\' "  # noqa: S608 — table names from the models, values as parameters
-            f"OR doc_index IN ({_placeholders(indexes)})"
+            f"SELECT id FROM {person} WHERE doc_index IN ({_placeholders(indexes)})"  # noqa: S608 — table names from the models, values as parameters
         )
-        # Each branch reads an index of its own: the number's, and the cases of the
-        # companies and people found by name, code or document number.
+        # The name on the case's own row, among the department's cases the query reads
+        # anyway; the number, the credit code and the document number each by an index
+        # of its own.
         where += (
-            f" AND c.id IN (SELECT id FROM {case} WHERE number LIKE %s ESCAPE '\\'"  # noqa: S608 — table names from the models, values as parameters
+            " AND (UPPER(c.applicant_label) LIKE UPPER(%s) ESCAPE '\\'"  # noqa: S608 — table names from the models, values as parameters
+            f" OR c.id IN (SELECT id FROM {case} WHERE number LIKE %s ESCAPE '\\'"
             f" UNION SELECT id FROM {case} WHERE applicant_company_id IN "
-            f"(SELECT id FROM {company} WHERE uscc = %s"
-            " OR UPPER(name) LIKE UPPER(%s) ESCAPE '\\')"
+            f"(SELECT id FROM {company} WHERE uscc = %s)"
             f" UNION SELECT id FROM {case} WHERE applicant_person_id IN ({people})"
-            f" UNION SELECT id FROM {case} WHERE submitted_by_id IN ({people}))"
+            f" UNION SELECT id FROM {case} WHERE submitted_by_id IN ({people})))"
         )
         params += [
+            terms["name"],
             terms["number"],
             terms["uscc"],
-            terms["name"],
-            terms["name"],
             *indexes,
-            terms["name"],
             *indexes,
         ]
     return where, params
@@ -242,9 +240,9 @@ def queue_count(
 
 # The columns of a row of the staff queue, in this order: those of `_ROW`, then the
 # promised deadline, the year a pending deadline waits for, acceptance and decision days,
-# the case's region (its calendar), the item's English name, the applicant (a company's
-# name and credit code, the person's name and masked document number — of the person the
-# case is for, and of who filed it), and who claimed it.
+# the case's region (its calendar), the item's English name, the applicant as the case
+# names it (kind, name, credit code or masked document number: columns of the case), and
+# who claimed it.
 QUEUE_FIELDS = (
     "number",
     "status",
@@ -257,43 +255,21 @@ QUEUE_FIELDS = (
     "decided_on",
     "region",
     "item__name_en",
-    "applicant_company__name",
-    "applicant_company__uscc",
-    "applicant_person__name",
-    "applicant_person__doc_masked",
-    "submitted_by__name",
-    "submitted_by__doc_masked",
+    "applicant_kind",
+    "applicant_label",
+    "applicant_identifier",
     "claimed_by__username",
 )
 
-
-def _queue_row() -> str:
-    """The columns of `QUEUE_FIELDS` in SQL: the applicant's and claimer's by scalar
-    subqueries on primary keys, each planned on its own (a join of six tables cost
-    PostgreSQL more to plan than to run: make bench ONLY=cases)."""
-    company, person, user = (
-        Company._meta.db_table,
-        Person._meta.db_table,
-        User._meta.db_table,
-    )
-
-    def one(column: str, table: str, key: str) -> str:
-        return f"(SELECT {column} FROM {table} WHERE id = c.{key})"  # noqa: S608 — names from the models
-
-    return ", ".join(
-        [
-            _ROW,
-            "c.promised_deadline, c.deadline_pending_year, c.accepted_on, "
-            "c.decided_on, c.region, i.name_en",
-            one("name", company, "applicant_company_id"),
-            one("uscc", company, "applicant_company_id"),
-            one("name", person, "applicant_person_id"),
-            one("doc_masked", person, "applicant_person_id"),
-            one("name", person, "submitted_by_id"),
-            one("doc_masked", person, "submitted_by_id"),
-            one("username", user, "claimed_by_id"),
-        ]
-    )
+# `QUEUE_FIELDS` in SQL: the case's own columns, and the claimer's name by a scalar
+# subquery on its primary key (most cases are unclaimed). The applicant was six such
+# subqueries a row, read from the company and person tables: 300 index look-ups a page.
+_QUEUE_ROW = (
+    f"{_ROW}, c.promised_deadline, c.deadline_pending_year, c.accepted_on, "  # noqa: S608 — names from the models
+    "c.decided_on, c.region, i.name_en, c.applicant_kind, c.applicant_label, "
+    "c.applicant_identifier, "
+    f"(SELECT username FROM {User._meta.db_table} WHERE id = c.claimed_by_id)"
+)
 
 
 def queue_rows(
@@ -313,7 +289,7 @@ def queue_rows(
     case, item = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_queue_row()} FROM {case} c JOIN {item} i ON i.id = c.item_id "  # noqa: S608 — table names from the models, values as parameters
+            f"SELECT {_QUEUE_ROW} FROM {case} c JOIN {item} i ON i.id = c.item_id "  # noqa: S608 — table names from the models, values as parameters
             f"WHERE {where} ORDER BY c.legal_deadline, c.received_on, c.id "
             "LIMIT %s OFFSET %s",
             [*params, limit, offset],
@@ -367,29 +343,22 @@ class QueueRow:
         return {"name": self.service_name, "name_en": self.service_name_en}
 
 
-def _countdown(
-    deadline: dt.date | None,
-    *,
-    today: dt.date,
-    calendar: WorkCalendar | None,
-    pending: bool,
-    started: bool,
-    decided: bool,
+# The countdowns without a count, made once (a page of rows shares them).
+_DECIDED = Countdown(None, "decided")
+_PENDING = Countdown(None, "pending")
+_NOT_STARTED = Countdown(None, "not_started")
+_NO_LIMIT = Countdown(None, "none")
+
+
+def _count(
+    calendar: WorkCalendar | None, today: dt.date, deadline: dt.date
 ) -> Countdown:
-    if decided:
-        return Countdown(None, "decided")
-    if pending and deadline is None:  # a case's other deadline may be known already
-        return Countdown(None, "pending")
-    if not started:
-        return Countdown(None, "not_started")
-    if deadline is None:
-        return Countdown(None, "none")
     if calendar is None:
-        return Countdown(None, "pending")
+        return _PENDING
     try:
         return Countdown(calendar.count_working_days(today, deadline))
     except CalendarMissing:  # the days between run into a year not yet published
-        return Countdown(None, "pending")
+        return _PENDING
 
 
 # A region's calendar as the queue counts on it, held for a minute: `calendar_get` asks
@@ -414,67 +383,70 @@ def _calendar(region: str) -> WorkCalendar | None:
 
 
 def queue_rows_read(rows: Sequence[tuple[Any, ...]]) -> list[QueueRow]:
-    """`queue_rows` as a clerk reads them: the applicant, and the working days left to
-    the promised and the legal deadline, counted on each case's regional calendar (read
-    once per region, from its in-memory snapshot: no query per row)."""
+    """`queue_rows` as a clerk reads them: the applicant (a person's name masked as
+    `mask_name` says for staff), and the working days left to the promised and the legal
+    deadline, counted on each case's regional calendar (held in memory: no query per
+    row) — each region and deadline counted once a page (the queue's rows share their
+    days: it is sorted by deadline)."""
     today = clock.today()
-    calendars: dict[str, WorkCalendar | None] = {}
-    out = []
-    for row in rows:
-        (
-            number,
-            status,
-            name,
-            received_on,
-            legal,
-            promised,
-            pending_year,
-            accepted_on,
-            decided_on,
-            region,
-            name_en,
-            company,
-            uscc,
-            person,
-            person_doc,
-            filer,
-            filer_doc,
-            claimed_by,
-        ) = row
-        if region not in calendars:
-            calendars[region] = _calendar(region)
-        facts = {
-            "pending": pending_year is not None,
-            "started": accepted_on is not None,
-            "decided": decided_on is not None,
-        }
-        if company:
-            applicant, kind, identifier = company, "company", uscc
-        else:
-            applicant, identifier = (
-                (person, person_doc) if person else (filer, filer_doc)
+    counted: dict[tuple[str, dt.date], Countdown] = {}
+
+    def left(
+        deadline: dt.date | None, region: str, pending: bool, started: bool
+    ) -> Countdown:
+        if pending and deadline is None:  # a case's other deadline may be known
+            return _PENDING
+        if not started:
+            return _NOT_STARTED
+        if deadline is None:
+            return _NO_LIMIT
+        found = counted.get((region, deadline))
+        if found is None:
+            found = counted[region, deadline] = _count(
+                _calendar(region), today, deadline
             )
-            applicant, kind = mask_name(applicant or "", "screen"), "person"
+        return found
+
+    out = []
+    for (
+        number,
+        status,
+        name,
+        received_on,
+        legal,
+        promised,
+        pending_year,
+        accepted_on,
+        decided_on,
+        region,
+        name_en,
+        kind,
+        label,
+        identifier,
+        claimed_by,
+    ) in rows:
+        if decided_on is not None:
+            legal_left = promised_left = _DECIDED
+        else:
+            pending, started = pending_year is not None, accepted_on is not None
+            legal_left = left(legal, region, pending, started)
+            promised_left = left(promised, region, pending, started)
         out.append(
             QueueRow(
-                number=number,
-                status=status,
-                service_name=name,
-                service_name_en=name_en or "",
-                received_on=received_on,
-                legal_deadline=legal,
-                promised_deadline=promised,
-                deadline_pending_year=pending_year,
-                applicant=applicant,
-                applicant_kind=kind,
-                applicant_identifier=identifier or "",
-                claimed_by=claimed_by or "",
-                legal_left=_countdown(
-                    legal, today=today, calendar=calendars[region], **facts
-                ),
-                promised_left=_countdown(
-                    promised, today=today, calendar=calendars[region], **facts
-                ),
+                number,
+                status,
+                name,
+                name_en or "",
+                received_on,
+                legal,
+                promised,
+                pending_year,
+                label if kind == "company" else mask_name(label, "screen"),
+                kind,
+                identifier,
+                claimed_by or "",
+                legal_left,
+                promised_left,
             )
         )
     return out
@@ -521,9 +493,7 @@ def _search_q(q: str) -> Q:
     return (
         Q(number__startswith=compact)
         | Q(applicant_company__uscc=terms["uscc"])
-        | Q(applicant_company__name__icontains=text)
-        | Q(applicant_person__name__icontains=text)
-        | Q(submitted_by__name__icontains=text)
+        | Q(applicant_label__icontains=text)
         | Q(applicant_person__doc_index__in=terms["indexes"])
         | Q(submitted_by__doc_index__in=terms["indexes"])
     )

@@ -189,7 +189,7 @@ def _case_new(
         person, service_code, acting_for, channel, prefer
     )
     now = clock.now()
-    return Case(
+    case = Case(
         item=item,
         version=item.current,
         department=item.department,
@@ -204,6 +204,8 @@ def _case_new(
         updated_at=now,
         **_principal_fields(principal),
     )
+    case.applicant_columns_fill()
+    return case
 
 
 def _earlier(person: Person, idempotency_key: str) -> Case | None:
@@ -287,6 +289,8 @@ def receive(
     """
     before = case.status
     today = clock.today()
+    # The applicant as named at filing (a draft's may have changed since it was made).
+    case.applicant_columns_fill()
     case.number = case_number(case)
     case.status = Status.RECEIVED
     case.received_on = today

@@ -38,6 +38,7 @@ def _copies(world: World) -> tuple[Person, Person, StaffProfile]:
             None if n % 5 == 0 else dt.date(2026, 12, 1) + dt.timedelta(days=n % 7)
         )
         model.claimed_by = clerk.user if n % 2 else None
+        model.applicant_columns_fill()
         # cases 0 and 1, 2 and 3, … share an instant: the id decides
         model.created_at = base - dt.timedelta(minutes=n // 2)
         model.save(force_insert=True)

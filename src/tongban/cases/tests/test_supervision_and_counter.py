@@ -71,7 +71,12 @@ def test_clerk_enters_a_walk_in_application(world: World) -> None:
     assert case.status_code == 201, case.json()
     assert case.json()["channel"] == "counter"
     assert case.json()["status"] == "received"
-    assert Case.objects.get(number=case.json()["number"]).submitted_by.name == "刘洋"
+    made = Case.objects.get(number=case.json()["number"])
+    assert made.submitted_by.name == "刘洋"
+    # the applicant as the queue reads it, on the case: the person, masked document
+    assert (made.applicant_kind, made.applicant_label) == ("person", "刘洋")
+    assert made.applicant_identifier == made.submitted_by.doc_masked
+    assert "19920730" not in made.applicant_identifier
     unknown = world.clerk.post(
         "/workbench/counter-cases",
         {

@@ -3,14 +3,25 @@ deadline, 期限待定), its search by number and applicant on the page and in t
 reviewer's chosen recommendation, and the case page asking before a document is issued."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
 
-from tongban.accounts.models import Person, StaffProfile
+from tongban.accounts.models import Company, Person, StaffProfile
 from tongban.cases import selectors, services
 from tongban.cases.models import Case
-from tongban.cases.tests.conftest import CHAN, OFFICE, World
+from tongban.cases.tests.conftest import (
+    CHAN,
+    FORM,
+    OFFICE,
+    REP_CHANGE,
+    World,
+    draft_materials,
+    sample_pdf,
+)
 from tongban.core import clock
 from tongban.core.errors import InvalidInput
 from tongban.workdays.selectors import calendar_get
@@ -165,12 +176,84 @@ def test_a_persons_own_case_shows_the_person_masked_as_the_policy_says(
     world: World,
 ) -> None:
     number = world.apply().json()["number"]
-    Case.objects.filter(number=number).update(applicant_company=None)
+    case = Case.objects.get(number=number)
+    case.applicant_company = None
+    case.applicant_columns_fill()  # as a person's own case is received
+    case.save()
     row = _row(number)
     assert row.applicant_kind == "person"
     assert row.applicant == CHAN[0]  # staff see names whole (core/masking.py)
     assert row.applicant_identifier == Person.objects.get(name=CHAN[0]).doc_masked
     assert CHAN[1][4:-4] not in row.applicant_identifier
+
+
+def test_the_applicant_is_kept_on_the_case_when_drafted_and_again_when_received(
+    world: World,
+) -> None:
+    handler = world.handler
+    draft = handler.client.post(
+        "/api/v1/cases",
+        {"service_code": REP_CHANGE, "form": FORM},
+        content_type="application/json",
+        headers=handler._headers(),
+    )
+    assert draft.status_code == 201, draft.json()
+    number = draft.json()["number"]
+    drafted = Case.objects.get(number=number)
+    assert (
+        drafted.applicant_kind,
+        drafted.applicant_label,
+        drafted.applicant_identifier,
+    ) == ("company", COMPANY, OFFICE)
+    # the company is renamed while the case is a draft: the case names it as filed
+    Company.objects.filter(pk=world.company_id).update(
+        name="英国示范有限公司上海代表处"
+    )
+    have = {m["position"] for m in draft.json()["materials"]}
+    for position, material in enumerate(draft_materials()):
+        if position in have or not material.get("required", True):
+            continue
+        if material.get("source") == "online_form":
+            continue
+        uploaded = world.upload(number, position, sample_pdf(material["name"]))
+        assert uploaded.status_code == 201, uploaded.json()
+    submitted = handler.client.post(
+        f"/api/v1/cases/{number}/submit", headers=handler._headers()
+    )
+    assert submitted.status_code == 200, submitted.json()
+    received = Case.objects.get(pk=drafted.pk)
+    assert received.status == "received"
+    assert received.applicant_label == "英国示范有限公司上海代表处"
+    assert _row(received.number).applicant == "英国示范有限公司上海代表处"
+    assert _row(received.number, q="示范有限").number == received.number
+
+
+def test_the_migration_fills_the_applicant_of_the_cases_already_there(
+    world: World,
+) -> None:
+    number = world.apply().json()["number"]
+    company_case = Case.objects.get(number=number)
+    own = Case.objects.get(pk=company_case.pk)
+    own.pk, own.number, own.applicant_company = None, "T-OWN", None
+    own.save(force_insert=True)  # the filer's own case: no applicant person either
+    Case.objects.update(applicant_kind="", applicant_label="", applicant_identifier="")
+    migration = importlib.import_module(
+        "tongban.cases.migrations.0006_case_applicant_columns"
+    )
+
+    class Editor:
+        @staticmethod
+        def execute(sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.fill(django_apps, Editor())
+    filer = Person.objects.get(name=CHAN[0])
+    assert list(
+        Case.objects.order_by("pk").values_list(
+            "applicant_kind", "applicant_label", "applicant_identifier"
+        )
+    ) == [("company", COMPANY, OFFICE), ("person", CHAN[0], filer.doc_masked)]
 
 
 def test_the_queue_page_shows_the_columns_and_stacks_on_a_phone(world: World) -> None:
@@ -197,7 +280,10 @@ def test_the_queue_page_shows_the_columns_and_stacks_on_a_phone(world: World) ->
 def test_search_finds_a_case_by_number_and_by_applicant(world: World) -> None:
     first = world.apply().json()["number"]
     second = world.apply(key="second").json()["number"]
-    Case.objects.filter(number=second).update(applicant_company=None)
+    own = Case.objects.get(number=second)
+    own.applicant_company = None  # her own case, as it would be received
+    own.applicant_columns_fill()
+    own.save()
     clerk = _staff("clerk-1")
 
     def found(q: str) -> list[str]:
@@ -210,7 +296,8 @@ def test_search_finds_a_case_by_number_and_by_applicant(world: World) -> None:
     assert found(OFFICE.lower()) == [first]
     assert found("示范贸易") == [first]  # a part of the company's name
     assert set(found(CHAN[1])) == {first, second}  # who filed both, by document number
-    assert set(found("陈美")) == {first, second}  # who filed both
+    # by name, the applicant the case names: her own case, not the company's she filed
+    assert found("陈美") == [second]
     assert found("张三丰") == []
     assert found("100%") == [] and found("_") == []
     for q in (first, OFFICE, "示范贸易", CHAN[1], "陈美", "x"):
