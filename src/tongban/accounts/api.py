@@ -185,7 +185,7 @@ def staff_token(request: HttpRequest, payload: StaffTokenIn) -> dict[str, Any]:
     )
     if login.needs_enrolment:
         raise Forbidden(
-            "totp_enrolment_required", _("请先在工作台网页上绑定动态口令。")
+            "totp_enrolment_required", _("请先登录工作人员网页绑定动态口令。")
         )
     return _tokens(services.api_session_open(login.user))
 

@@ -370,7 +370,11 @@ def _render(document: CaseDocument, english: bool) -> bytes:
         (english and content.get("department_en")) or content.get("department", "")
     )
     # documents issued before the addressee was part of the content: the case's
-    applicant = str(content.get("applicant") or document.case.applicant_name)
+    applicant = str(
+        (english and content.get("applicant_en"))
+        or content.get("applicant")
+        or document.case.applicant_name
+    )
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(
         buffer,

@@ -41,6 +41,11 @@ def document_facts(case: Case, kind: str) -> dict[str, Any]:
         "service": case.item.name,
         "service_en": case.item.name_en,
         "applicant": case.applicant_name,
+        # a company's English name, for the English version's addressee (a person's
+        # name is the same in both)
+        "applicant_en": case.applicant_company.name_en
+        if case.applicant_company
+        else "",
         "applicant_type": "company" if case.applicant_company_id else "person",
     }
     if kind in CONTESTABLE:

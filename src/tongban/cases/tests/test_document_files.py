@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from tongban.accounts.middleware import SESSION_ACTING
 from tongban.accounts.models import Person
 from tongban.cases import pdf
-from tongban.cases.models import CaseDocument
+from tongban.cases.models import Case, CaseDocument
 from tongban.cases.pdf import CANNOT_END, CANNOT_START, cjk_lines
 from tongban.cases.services import documents_render, documents_unrendered_render
 from tongban.cases.services.documents import document_store
@@ -285,6 +285,10 @@ def test_an_english_preferring_applicant_gets_an_english_version(
         stored.content["department_en"] in text
     )
     assert prevails not in " ".join(_text(chinese.content, tmp_path).split())
+    # addressed by the company's English name where it has one
+    company = Case.objects.get(number=number).applicant_company
+    assert company is not None
+    assert (company.name_en or company.name) in text
     # once stored, the English version is served as stored too
     assert _get(world, number, refusal, english=True).content == english.content
     # Nothing Chinese but what is Chinese by nature: the names, the document number and
