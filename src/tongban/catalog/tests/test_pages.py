@@ -287,6 +287,7 @@ def test_the_case_summary_names_the_department_in_the_readers_language():
     case = SimpleNamespace(
         number="TB-1",
         get_status_display=lambda: "已收件",
+        deadline_pending_year=None,
         item={"name": "居住证新办", "name_en": "Residence permit"},
         department=SimpleNamespace(
             name="浦东新区公安分局", name_en="Pudong Branch, Public Security Bureau"
