@@ -224,7 +224,7 @@ def test_workbench_pages_forward_void_and_messages(world: World) -> None:
     assert "浦东新区市场监督管理局" in page and 'value="forward"' in page
     assert 'value="void"' not in page  # only the head voids
     # the application form is the online form, not a material missing
-    assert "代表机构变更登记申请书：<span class=\"text-success\">在线填写" in page
+    assert '代表机构变更登记申请书：<span class="text-success">在线填写' in page
     assert "未提交" not in page
     version = Case.objects.get(number=number).row_version
     client.post(
