@@ -6,19 +6,16 @@ anything due: a gateway outage delays a message, never loses it.
 """
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django_tasks_db import DatabaseBackend
 
 from tongban.accounts.models import Person
 from tongban.contrib.sms import OutsideSystemUnavailable, sms_send
@@ -36,11 +33,10 @@ from tongban.notifications.models import (
     OutboxStatus,
     Preference,
 )
+from tongban.ops.tasks import enqueue_with_transaction
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-
-logger = logging.getLogger(__name__)
 
 
 class CaseKey(Protocol):
@@ -212,29 +208,13 @@ def _outbox_message(
 
 
 def _enqueue_with_step(ids: list[int]) -> None:
-    """Queue the sending of a step's messages. With the database task queue (the default)
-    the task row is written in the step's own transaction — it exists exactly when the
-    messages do, and the step costs one commit, not two; other queues are told after
-    commit, so a worker never looks for messages not yet committed."""
+    """Queue the sending of a step's messages, with the step's transaction
+    (`ops.tasks.enqueue_with_transaction`; the job `notifications.outbox` sends anything
+    a task did not)."""
     # cycle: notifications.tasks runs this module's outbox_send
     from tongban.notifications.tasks import send_outbox_messages
 
-    in_database = isinstance(send_outbox_messages.get_backend(), DatabaseBackend)
-    if in_database and transaction.get_connection().in_atomic_block:
-        send_outbox_messages.enqueue(ids)
-    else:
-        transaction.on_commit(lambda: _enqueue(ids))
-
-
-def _enqueue(ids: list[int]) -> None:
-    """One background task for the messages of one step."""
-    # cycle: notifications.tasks runs this module's outbox_send
-    from tongban.notifications.tasks import send_outbox_messages
-
-    try:
-        send_outbox_messages.enqueue(ids)
-    except Exception:  # noqa: BLE001 — the scheduler will send them anyway
-        logger.exception("could not enqueue outbox messages %s", ids)
+    enqueue_with_transaction(send_outbox_messages, ids)
 
 
 def outbox_send(message_id: int) -> bool:

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
-from django_tasks_db import DatabaseBackend
 
 from tongban.cases.constants import DocumentKind, appeal_rights
 from tongban.cases.models import Case, CaseDocument
 from tongban.core import clock
+from tongban.ops.tasks import enqueue_with_transaction
 
 ENGLISH = "en"
 CHINESE = "zh-hans"
@@ -75,18 +74,13 @@ def prefers_english(case: Case) -> bool:
 
 
 def document_render_queue(document: CaseDocument) -> None:
-    """Queue the rendering of a document just issued. With the database task queue the
-    task row is written in the step's own transaction (the worker sees it once the
-    document is committed); other queues are told after commit."""
+    """Queue the rendering of a document just issued, with the step's transaction
+    (`ops.tasks.enqueue_with_transaction`; the job `cases.documents_unrendered` renders
+    anything a task did not)."""
     # cycle: cases.tasks runs this module's documents_render
     from tongban.cases.tasks import render_documents
 
-    ids = [document.pk]
-    in_database = isinstance(render_documents.get_backend(), DatabaseBackend)
-    if in_database and transaction.get_connection().in_atomic_block:
-        render_documents.enqueue(ids)
-    else:
-        transaction.on_commit(lambda: render_documents.enqueue(ids))
+    enqueue_with_transaction(render_documents, [document.pk])
 
 
 def _name(document: CaseDocument, english: bool, digest: str) -> str:
